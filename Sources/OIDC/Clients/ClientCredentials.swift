@@ -1,0 +1,73 @@
+import Foundation
+
+/// The client credentials presented at the token endpoint, before they are checked.
+public struct ClientCredentials: Sendable, Equatable {
+    public enum Method: Sendable, Equatable {
+        case basic
+        case post
+        case none
+    }
+
+    public var clientID: String
+    public var secret: String?
+    public var method: Method
+
+    /// Extracts credentials per RFC 6749 §2.3.1. The HTTP Basic user and password are the
+    /// client id and secret, each "encoded using the application/x-www-form-urlencoded encoding
+    /// algorithm" before base64; "The client MUST NOT use more than one authentication method
+    /// in each request."
+    public static func extract(
+        authorizationHeader: String?, form: [String: String]
+    ) -> Result<ClientCredentials, OAuthError> {
+        let bodyID = form["client_id"].flatMap { $0.isEmpty ? nil : $0 }
+        let bodySecret = form["client_secret"].flatMap { $0.isEmpty ? nil : $0 }
+        if let header = authorizationHeader {
+            guard header.count > 6, header.prefix(6).lowercased() == "basic " else {
+                return .failure(.invalidClient("unsupported Authorization scheme"))
+            }
+            let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            guard let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8),
+                  let colon = decoded.firstIndex(of: ":"),
+                  let id = FormEncoding.decode(decoded[..<colon]),
+                  let secret = FormEncoding.decode(decoded[decoded.index(after: colon)...]),
+                  !id.isEmpty
+            else {
+                return .failure(.invalidClient("malformed HTTP Basic credentials"))
+            }
+            if bodySecret != nil {
+                return .failure(.invalidRequest("more than one client authentication method"))
+            }
+            if let bodyID, bodyID != id {
+                return .failure(.invalidClient("client_id does not match the authenticated client"))
+            }
+            return .success(ClientCredentials(clientID: id, secret: secret, method: .basic))
+        }
+        guard let bodyID else {
+            return .failure(.invalidClient("client authentication is required"))
+        }
+        if let bodySecret {
+            return .success(ClientCredentials(clientID: bodyID, secret: bodySecret, method: .post))
+        }
+        return .success(ClientCredentials(clientID: bodyID, secret: nil, method: .none))
+    }
+
+    /// Checks the credentials against the registered client. Confidential clients prove their
+    /// secret by Basic or by POST (constant-time comparison of SHA-256 digests); public clients
+    /// present none (RFC 6749 §2.1, §3.2.1; `none` in OIDC Registration §2).
+    public func authenticate(against client: ClientDescription?) -> Result<ClientDescription, OAuthError> {
+        guard let client, client.id == clientID else {
+            return .failure(.invalidClient("client authentication failed"))
+        }
+        switch (client.secretHash, method, secret) {
+        case (.some(let hash), .basic, .some(let secret)), (.some(let hash), .post, .some(let secret)):
+            guard SecretHash.matches(secret, hash: hash) else {
+                return .failure(.invalidClient("client authentication failed"))
+            }
+            return .success(client)
+        case (.none, .none, .none):
+            return .success(client)
+        default:
+            return .failure(.invalidClient("client authentication failed"))
+        }
+    }
+}

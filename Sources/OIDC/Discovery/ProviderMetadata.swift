@@ -1,0 +1,80 @@
+/// OpenID Provider Metadata (OIDC Discovery 1.0 §3), generated from the same configuration
+/// that enables the features, so it can only advertise what the server really does.
+public struct ProviderMetadata: Codable, Sendable, Equatable {
+    public var issuer: String
+    public var authorizationEndpoint: String
+    public var tokenEndpoint: String
+    public var userinfoEndpoint: String
+    public var jwksURI: String
+    public var scopesSupported: [String]
+    public var responseTypesSupported: [String]
+    public var responseModesSupported: [String]
+    public var grantTypesSupported: [String]
+    public var subjectTypesSupported: [String]
+    public var idTokenSigningAlgValuesSupported: [String]
+    public var tokenEndpointAuthMethodsSupported: [String]
+    public var claimsSupported: [String]
+    public var codeChallengeMethodsSupported: [String]
+    public var authorizationResponseIssParameterSupported: Bool
+    public var requestParameterSupported: Bool
+    public var requestURIParameterSupported: Bool
+    public var claimsParameterSupported: Bool
+    public var promptValuesSupported: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+        case authorizationEndpoint = "authorization_endpoint"
+        case tokenEndpoint = "token_endpoint"
+        case userinfoEndpoint = "userinfo_endpoint"
+        case jwksURI = "jwks_uri"
+        case scopesSupported = "scopes_supported"
+        case responseTypesSupported = "response_types_supported"
+        case responseModesSupported = "response_modes_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case subjectTypesSupported = "subject_types_supported"
+        case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case claimsSupported = "claims_supported"
+        case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case requestParameterSupported = "request_parameter_supported"
+        case requestURIParameterSupported = "request_uri_parameter_supported"
+        case claimsParameterSupported = "claims_parameter_supported"
+        case promptValuesSupported = "prompt_values_supported"
+    }
+
+    /// The endpoints, relative to the issuer, that the server mounts.
+    public enum Path {
+        public static let discovery = "/.well-known/openid-configuration"
+        public static let authorization = "/authorize"
+        public static let token = "/token"
+        public static let userinfo = "/userinfo"
+        public static let jwks = "/jwks"
+        public static let wechatCallback = "/callback/wechat"
+    }
+
+    /// The metadata of this server for `issuer` (no trailing slash).
+    public static func forIssuer(_ issuer: String) -> ProviderMetadata {
+        ProviderMetadata(
+            issuer: issuer,
+            authorizationEndpoint: issuer + Path.authorization,
+            tokenEndpoint: issuer + Path.token,
+            userinfoEndpoint: issuer + Path.userinfo,
+            jwksURI: issuer + Path.jwks,
+            scopesSupported: Scope.supported,
+            responseTypesSupported: ["code"],
+            responseModesSupported: ResponseMode.allCases.map(\.rawValue),
+            grantTypesSupported: ["authorization_code"],
+            subjectTypesSupported: ["public"],
+            idTokenSigningAlgValuesSupported: ["RS256"],
+            tokenEndpointAuthMethodsSupported: ClientDescription.AuthMethod.allCases.map(\.rawValue),
+            claimsSupported: Scope.claimsSupported,
+            codeChallengeMethodsSupported: ["S256"],
+            authorizationResponseIssParameterSupported: true,
+            requestParameterSupported: false,
+            requestURIParameterSupported: false,
+            claimsParameterSupported: false,
+            promptValuesSupported: ["none", "login", "consent", "select_account"]
+        )
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The keys in force: the one that signs and all that are published. Immutable; a server
+/// swaps in a new `KeySet` when the keys change, with the JWKS bytes computed once per set.
+public struct KeySet: Sendable {
+    public let active: SigningKeyMaterial
+    public let published: [PublicJWK]
+    /// The JWKS document, serialized once (served from precomputed bytes).
+    public let jwksJSON: [UInt8]
+    private let encodedHeader: String
+
+    public init(active: SigningKeyMaterial, alsoPublished: [SigningKeyMaterial]) throws {
+        self.active = active
+        var keys = [active.publicJWK]
+        for other in alsoPublished where other.kid != active.kid {
+            keys.append(other.publicJWK)
+        }
+        self.published = keys
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        self.jwksJSON = Array(try encoder.encode(JWKSet(keys: keys)))
+        // RFC 7515 §4.1: alg, kid; RFC 7519 §5.1: typ "JWT".
+        let header = #"{"alg":"\#(active.algorithm)","kid":"\#(active.kid)","typ":"JWT"}"#
+        self.encodedHeader = Data(header.utf8).base64URLEncodedString()
+    }
+
+    /// Signs `claims` as a compact JWS (RFC 7515 §7.1) with the active key.
+    public func sign(_ claims: some Encodable) throws -> String {
+        let payload = try Self.claimsEncoder.encode(claims)
+        var signingInput = encodedHeader
+        signingInput.append(".")
+        signingInput.append(payload.base64URLEncodedString())
+        let signature = try active.signer.sign(Array(signingInput.utf8))
+        signingInput.append(".")
+        signingInput.append(Data(signature).base64URLEncodedString())
+        return signingInput
+    }
+
+    private static let claimsEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OIDC
+import Storage
+
+/// `GET|POST /authorize` (OIDC Core §3.1.2): validates the request, stores it as a pending
+/// authorization bound to this browser, and sends the browser to WeChat.
+struct AuthorizeController: Sendable {
+    let env: ProviderEnvironment
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get(RouterPath(ProviderMetadata.Path.authorization)) { request, _ in
+            guard let parameters = HTTPHelpers.queryParameters(request) else {
+                return env.pages.errorPage(title: "Invalid request", message: "The sign-in request is malformed.", code: "invalid_request")
+            }
+            return try await handle(parameters, request: request)
+        }
+        // OIDC Core §3.1.2.1: "Authorization Servers MUST support the use of the HTTP GET and
+        // POST methods"; POST uses form serialization.
+        router.post(RouterPath(ProviderMetadata.Path.authorization)) { request, _ in
+            var request = request
+            guard let parameters = try await HTTPHelpers.formParameters(&request, limit: env.settings.maxBodySize) else {
+                return env.pages.errorPage(title: "Invalid request", message: "The sign-in request is malformed.", code: "invalid_request")
+            }
+            return try await handle(parameters, request: request)
+        }
+    }
+
+    func handle(_ parameters: [(name: String, value: String)], request: Request) async throws -> Response {
+        let authorization = AuthorizationRequest(parameters: parameters)
+        let client: ClientDescription?
+        if let id = authorization.clientID, !authorization.repeatedParameters.contains("client_id") {
+            client = try await env.client(id: id)
+        } else {
+            client = nil
+        }
+        switch env.validator.validate(authorization, client: client) {
+        case .failure(.errorPage(let error)):
+            env.logger.info("authorization request refused with an error page", metadata: ["error": "\(error)"])
+            return env.pages.errorPage(
+                title: "This sign-in request cannot be completed",
+                message: error.errorDescription ?? "The application sent an invalid request.",
+                code: error.error
+            )
+        case .failure(.redirect(let error, let redirectURI, let state, _)):
+            return HTTPHelpers.redirect(to: AuthorizationResponse.failure(redirectURI: redirectURI, error: error, state: state, issuer: env.issuer))
+        case .success(let valid):
+            return try await startWeChatLogin(valid, request: request)
+        }
+    }
+
+    /// Stores the pending authorization and redirects to WeChat with a short alphanumeric
+    /// `state` (shared/WECHAT.md §2), bound to this browser by a cookie.
+    private func startWeChatLogin(_ valid: ValidatedAuthorization, request: Request) async throws -> Response {
+        let now = env.clock.now()
+        var cookies: [Cookie] = []
+        let browserValue: String
+        if let existing = request.cookies[env.browserCookieName]?.value, BrowserBinding.isWellFormed(existing) {
+            browserValue = existing
+        } else {
+            browserValue = env.random.token()
+            cookies.append(BrowserBinding.cookie(name: env.browserCookieName, value: browserValue, secure: env.settings.usesHTTPS))
+        }
+        let upstreamState = env.random.alphanumeric(length: 32)
+        let pending = PendingAuthorization(
+            upstreamState: upstreamState,
+            browserBindingHash: SecretHash.sha256(browserValue),
+            clientID: valid.client.id,
+            redirectURI: valid.redirectURI,
+            scopes: valid.scopes,
+            state: valid.state,
+            nonce: valid.nonce,
+            codeChallenge: valid.codeChallenge,
+            codeChallengeMethod: valid.codeChallengeMethod,
+            responseMode: valid.responseMode.rawValue,
+            door: env.door.name,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
+        )
+        try await env.stores.authorizations.create(pending)
+        return HTTPHelpers.redirect(to: env.door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
+    }
+}

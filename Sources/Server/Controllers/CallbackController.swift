@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OIDC
+import Storage
+import WeChat
+
+/// `GET /callback/wechat`: WeChat sends the browser back here with `code` and `state`.
+struct CallbackController: Sendable {
+    let env: ProviderEnvironment
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get(RouterPath(ProviderMetadata.Path.wechatCallback)) { request, _ in
+            try await handle(request)
+        }
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        guard let parameters = HTTPHelpers.queryParameters(request) else {
+            return failedPage("The response from WeChat is malformed.")
+        }
+        let (values, repeated) = HTTPHelpers.dictionary(parameters)
+        guard repeated.isEmpty, let state = values["state"], !state.isEmpty, state.utf8.count <= 128,
+              state.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            return failedPage("The response from WeChat is malformed.")
+        }
+        // The state must be ours, unexpired, and started by this browser; otherwise the
+        // redirect URI cannot be trusted for this browser, so show a page (no redirect).
+        guard let pending = try await env.stores.authorizations.consume(upstreamState: state, now: env.clock.now()) else {
+            return failedPage("This sign-in has expired or was already used. Please start again.")
+        }
+        guard let cookie = request.cookies[env.browserCookieName]?.value,
+              SecretHash.matches(cookie, hash: pending.browserBindingHash)
+        else {
+            env.logger.warning("WeChat callback from a browser that did not start the login", metadata: ["client_id": "\(pending.clientID)"])
+            return failedPage("This sign-in was started in another browser. Please start again from the application.")
+        }
+        // shared/WECHAT.md §2: a callback without `code` is a denial.
+        guard let code = values["code"], !code.isEmpty, code.utf8.count <= 512 else {
+            return redirectError(.accessDenied("the user declined to sign in with WeChat"), pending: pending)
+        }
+        let identity: WeChatIdentity
+        do {
+            identity = try await env.door.identity(fromCode: code)
+        } catch {
+            env.logger.warning("WeChat login failed", metadata: ["errcode": "\(error.errcode.map(String.init) ?? "none")", "category": "\(error.category)"])
+            return redirectError(Self.oauthError(for: error), pending: pending)
+        }
+        let now = env.clock.now()
+        let user = try await env.stores.users.findOrCreate(
+            identities: identity.keys, profile: identity.profile,
+            newUserID: env.random.alphanumeric(length: 24), now: now
+        )
+        let code256 = env.random.token()
+        let record = AuthorizationCodeRecord(
+            codeHash: SecretHash.sha256(code256),
+            grantID: env.random.token(bytes: 16),
+            clientID: pending.clientID,
+            redirectURI: pending.redirectURI,
+            userID: user.id,
+            scopes: pending.scopes,
+            nonce: pending.nonce,
+            codeChallenge: pending.codeChallenge,
+            codeChallengeMethod: pending.codeChallengeMethod,
+            authTime: now,
+            amr: [Self.amr(for: pending.door)],
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(env.settings.codeLifetime))
+        )
+        try await env.stores.codes.create(record)
+        return HTTPHelpers.redirect(to: AuthorizationResponse.success(
+            redirectURI: pending.redirectURI, code: code256, state: pending.state, issuer: env.issuer
+        ))
+    }
+
+    /// The `amr` value naming how the user proved who they are at WeChat.
+    static func amr(for door: String) -> String {
+        door == "website" ? "wechat_qr" : "wechat_\(door)"
+    }
+
+    /// WeChat failures as OAuth errors for the RP (RFC 6749 §4.1.2.1).
+    static func oauthError(for error: WeChatError) -> OAuthError {
+        switch error.category {
+        case .systemBusy, .quota, .transport:
+            return .temporarilyUnavailable("WeChat is not available right now; please try again")
+        case .invalidCode, .codeUsed, .expired, .invalidToken:
+            return .accessDenied("the WeChat login could not be completed; please start again")
+        case .denied, .snapshotUser:
+            return .accessDenied("WeChat did not authorize this login")
+        default:
+            // Configuration errors, malformed responses, unknown errcodes.
+            return .serverError("the WeChat login failed")
+        }
+    }
+
+    private func redirectError(_ error: OAuthError, pending: PendingAuthorization) -> Response {
+        HTTPHelpers.redirect(to: AuthorizationResponse.failure(redirectURI: pending.redirectURI, error: error, state: pending.state, issuer: env.issuer))
+    }
+
+    private func failedPage(_ message: String) -> Response {
+        env.pages.errorPage(title: "Sign-in failed", message: message, code: "invalid_request")
+    }
+}

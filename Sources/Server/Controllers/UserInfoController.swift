@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OIDC
+import Storage
+
+/// `GET|POST /userinfo` (OIDC Core §5.3) with a bearer token (RFC 6750).
+struct UserInfoController: Sendable {
+    let env: ProviderEnvironment
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get(RouterPath(ProviderMetadata.Path.userinfo)) { request, _ in
+            var request = request
+            return try await handle(&request, allowBody: false)
+        }
+        router.post(RouterPath(ProviderMetadata.Path.userinfo)) { request, _ in
+            var request = request
+            return try await handle(&request, allowBody: true)
+        }
+    }
+
+    func handle(_ request: inout Request, allowBody: Bool) async throws -> Response {
+        let token: String
+        switch try await extractToken(&request, allowBody: allowBody) {
+        case .refused(let response): return response
+        case .token(let value): token = value
+        }
+        let now = env.clock.now()
+        guard let record = try await env.stores.tokens.find(tokenHash: SecretHash.sha256(token)),
+              record.revokedAt == nil, record.expiresAt > now
+        else {
+            return challenge(.invalidToken("the access token is invalid or expired"))
+        }
+        guard record.scopes.contains(Scope.openID) else {
+            return challenge(.insufficientScope("the access token was not granted the openid scope"))
+        }
+        guard let user = try await env.stores.users.find(id: record.userID) else {
+            return challenge(.invalidToken("the access token is invalid or expired"))
+        }
+        let identities = try await env.stores.users.identities(ofUser: user.id)
+        let claims = UserClaims(
+            subject: user.id, nickname: user.nickname, pictureURL: user.pictureURL, locale: user.locale,
+            unionID: identities.first { $0.kind == .unionID && $0.namespace == env.settings.openPlatformID }?.subject,
+            openID: identities.first { $0.kind == .openID && $0.namespace == env.settings.website.appID }?.subject
+        )
+        return HTTPHelpers.json(claims.released(for: record.scopes), noStore: true)
+    }
+
+    /// RFC 6750 §2.1 (header) and §2.2 (form body, POST only); "Clients MUST NOT use more than
+    /// one method to transmit the token in each request."
+    private func extractToken(_ request: inout Request, allowBody: Bool) async throws -> TokenExtraction {
+        var headerToken: String?
+        if let header = request.headers[.authorization] {
+            guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+                return .refused(challenge(.invalidRequest("the Authorization header must use the Bearer scheme")))
+            }
+            headerToken = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        var bodyToken: String?
+        if allowBody, request.headers[.contentType] != nil {
+            if let parameters = try await HTTPHelpers.formParameters(&request, limit: env.settings.maxBodySize) {
+                let (values, repeated) = HTTPHelpers.dictionary(parameters)
+                if repeated.contains("access_token") { return .refused(challenge(.invalidRequest("access_token was sent more than once"))) }
+                bodyToken = values["access_token"].flatMap { $0.isEmpty ? nil : $0 }
+            }
+        }
+        if headerToken != nil && bodyToken != nil {
+            return .refused(challenge(.invalidRequest("the access token was sent in more than one way")))
+        }
+        guard let token = headerToken ?? bodyToken, !token.isEmpty else {
+            // RFC 6750 §3.1: without authentication information, no error code.
+            return .refused(challenge(nil))
+        }
+        return .token(token)
+    }
+
+    private enum TokenExtraction {
+        case token(String)
+        case refused(Response)
+    }
+
+    /// RFC 6750 §3: `WWW-Authenticate: Bearer` with the error, and a JSON body.
+    private func challenge(_ error: OAuthError?) -> Response {
+        var value = #"Bearer realm="wechat-oidc""#
+        guard let error else {
+            var response = Response(status: .unauthorized)
+            response.headers[.wwwAuthenticate] = value
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        value += #", error="\#(error.error)""#
+        if let description = error.errorDescription { value += #", error_description="\#(description)""# }
+        return HTTPHelpers.oauthError(error, extraHeaders: [(.wwwAuthenticate, value)])
+    }
+}

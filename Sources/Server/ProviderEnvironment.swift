@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import OIDC
+import Storage
+import WeChat
+
+/// Everything the endpoints share, built once at start-up.
+struct ProviderEnvironment: Sendable {
+    let settings: ProviderSettings
+    let stores: Stores
+    let keys: KeySetHolder
+    let door: any WeChatLoginDoor
+    let clock: any ProviderClock
+    let random: any RandomSource
+    let pages: PageRenderer
+    let validator: AuthorizationValidator
+    let logger: Logger
+    /// The discovery document, serialized once.
+    let discoveryJSON: [UInt8]
+    let metadata: ProviderMetadata
+
+    var issuer: String { settings.issuer }
+    var callbackURI: String { settings.issuer + ProviderMetadata.Path.wechatCallback }
+
+    /// The browser-binding cookie: `__Host-` prefixed when served over https (RFC 6265bis §4.1.3.2).
+    var browserCookieName: String { settings.usesHTTPS ? "__Host-wechat-oidc-browser" : "wechat-oidc-browser" }
+
+    /// The registered client, in the shape the protocol rules need.
+    func client(id: String) async throws -> ClientDescription? {
+        guard let record = try await stores.clients.find(id: id) else { return nil }
+        return ClientDescription(
+            id: record.id, name: record.name, redirectURIs: record.redirectURIs,
+            authMethod: ClientDescription.AuthMethod(rawValue: record.authMethod.rawValue) ?? .clientSecretBasic,
+            secretHash: record.secretHash
+        )
+    }
+}

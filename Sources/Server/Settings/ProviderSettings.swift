@@ -1,0 +1,55 @@
+import Foundation
+import WeChat
+
+/// Every setting of the provider, validated. Each has a config-file key and an environment
+/// variable (see `SettingsLoader`); `dev` fills in values that work on one machine.
+public struct ProviderSettings: Sendable {
+    /// OIDC Discovery §4.3: the issuer is an https URL with no query or fragment (http is
+    /// accepted for loopback development only). Stored without a trailing slash.
+    public var issuer: String
+    public var httpHost: String
+    public var httpPort: Int
+    /// A SQLite file path or `sqlite://PATH`.
+    public var databaseURL: String
+    public var keysDirectory: String
+    public var wechatEndpoints: WeChatEndpoints
+    /// The website app (网站应用) used for PC QR login.
+    public var website: WeChatAppCredentials
+    /// The Open Platform account's original ID (`gh_…`) that scopes unionids.
+    public var openPlatformID: String?
+    public var codeLifetime: Int
+    public var accessTokenLifetime: Int
+    public var idTokenLifetime: Int
+    /// How long a user has to finish the WeChat leg.
+    public var pendingAuthorizationLifetime: Int
+    /// Largest request body accepted (413 beyond).
+    public var maxBodySize: Int
+    /// How often running servers look for key changes, in seconds.
+    public var keyRefreshInterval: Int
+
+    public init(
+        issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
+        databaseURL: String = "data/wechat-oidc.sqlite", keysDirectory: String = "keys",
+        wechatEndpoints: WeChatEndpoints, website: WeChatAppCredentials, openPlatformID: String?,
+        codeLifetime: Int = 60, accessTokenLifetime: Int = 3600, idTokenLifetime: Int = 3600,
+        pendingAuthorizationLifetime: Int = 600, maxBodySize: Int = 64 * 1024, keyRefreshInterval: Int = 10
+    ) {
+        self.issuer = issuer
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.databaseURL = databaseURL
+        self.keysDirectory = keysDirectory
+        self.wechatEndpoints = wechatEndpoints
+        self.website = website
+        self.openPlatformID = openPlatformID
+        self.codeLifetime = codeLifetime
+        self.accessTokenLifetime = accessTokenLifetime
+        self.idTokenLifetime = idTokenLifetime
+        self.pendingAuthorizationLifetime = pendingAuthorizationLifetime
+        self.maxBodySize = maxBodySize
+        self.keyRefreshInterval = keyRefreshInterval
+    }
+
+    /// Cookies get `Secure` whenever the issuer is https.
+    public var usesHTTPS: Bool { issuer.hasPrefix("https://") }
+}

@@ -1,0 +1,24 @@
+/// The names of the settings. A config-file key `a.b` maps to the environment variable
+/// `WECHAT_OIDC_A_B`.
+public enum SettingsKey {
+    public static let issuer = "issuer"
+    public static let httpHost = "http.host"
+    public static let httpPort = "http.port"
+    public static let databaseURL = "database.url"
+    public static let keysDirectory = "keys.dir"
+    public static let wechatOpenBaseURL = "wechat.open_base_url"
+    public static let wechatAPIBaseURL = "wechat.api_base_url"
+    public static let websiteAppID = "website.appid"
+    public static let websiteSecret = "website.secret"
+    public static let openPlatformID = "open_platform_id"
+    public static let codeLifetime = "tokens.code_lifetime"
+    public static let accessTokenLifetime = "tokens.access_token_lifetime"
+    public static let idTokenLifetime = "tokens.id_token_lifetime"
+    public static let pendingAuthorizationLifetime = "tokens.login_lifetime"
+    public static let maxBodySize = "http.max_body_size"
+    public static let keyRefreshInterval = "keys.refresh_interval"
+
+    public static func environmentName(_ key: String) -> String {
+        "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+}

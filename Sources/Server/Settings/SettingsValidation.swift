@@ -1,0 +1,56 @@
+import Foundation
+
+/// Validation rules for individual settings.
+enum SettingsValidation {
+    /// OIDC Discovery §3 `issuer`: "URL using the https scheme with no query or fragment
+    /// components"; http only for loopback development.
+    static func issuer(_ raw: String) throws -> String {
+        var value = raw
+        while value.hasSuffix("/") { value.removeLast() }
+        guard let url = URLComponents(string: value), let scheme = url.scheme, let host = url.host, !host.isEmpty,
+              url.query == nil, url.fragment == nil, url.user == nil
+        else {
+            throw SettingsError(key: SettingsKey.issuer, message: "must be an absolute https URL without query or fragment")
+        }
+        switch scheme {
+        case "https": break
+        case "http" where isLoopback(host): break
+        default:
+            throw SettingsError(key: SettingsKey.issuer, message: "must use https (http is allowed only for 127.0.0.1/localhost)")
+        }
+        return value
+    }
+
+    static func baseURL(_ raw: String, key: String) throws -> String {
+        var value = raw
+        while value.hasSuffix("/") { value.removeLast() }
+        guard let url = URLComponents(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else {
+            throw SettingsError(key: key, message: "must be an absolute http(s) URL")
+        }
+        return value
+    }
+
+    /// WeChat appids start with `wx` and are alphanumeric.
+    static func appID(_ raw: String, key: String) throws -> String {
+        guard raw.hasPrefix("wx"), raw.count <= 64, raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw SettingsError(key: key, message: "must be a WeChat appid (wx followed by letters and digits)")
+        }
+        return raw
+    }
+
+    /// The Open Platform original ID (原始ID) starts with `gh_`.
+    static func openPlatformID(_ raw: String) throws -> String {
+        guard raw.hasPrefix("gh_"), raw.count <= 64,
+              raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        else {
+            throw SettingsError(key: SettingsKey.openPlatformID, message: "must be the original ID (gh_…)")
+        }
+        return raw
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

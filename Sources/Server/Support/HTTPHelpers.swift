@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OIDC
+
+/// Small builders for the responses every endpoint sends.
+enum HTTPHelpers {
+    static let noStore: [(HTTPField.Name, String)] = [(.cacheControl, "no-store"), (HTTPField.Name("Pragma")!, "no-cache")]
+
+    /// A JSON body from precomputed bytes.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, noStore: Bool = false, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if noStore { for (name, value) in Self.noStore { headers[name] = value } }
+        for (name, value) in extraHeaders { headers[name] = value }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, noStore: Bool = false, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let bytes = (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"server_error"}"#.utf8)
+        return json(bytes, status: status, noStore: noStore, extraHeaders: extraHeaders)
+    }
+
+    /// RFC 6749 §5.2 error response.
+    static func oauthError(_ error: OAuthError, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
+        var body = ["error": error.error]
+        if let description = error.errorDescription { body["error_description"] = description }
+        return json(body, status: HTTPResponse.Status(code: error.httpStatus), noStore: true, extraHeaders: extraHeaders)
+    }
+
+    /// A 303 to `location` (RFC 9110 §15.4.4), never cached.
+    static func redirect(to location: String, cookies: [Cookie] = []) -> Response {
+        var response = Response(status: .seeOther)
+        response.headers[.location] = location
+        response.headers[.cacheControl] = "no-store"
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    /// The parameters of the query string, decoded; `nil` when malformed.
+    static func queryParameters(_ request: Request) -> [(name: String, value: String)]? {
+        FormEncoding.parse(request.uri.query ?? "")
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body up to `limit` bytes.
+    /// Throws `HTTPError(.contentTooLarge)` (413) beyond it; returns `nil` for another content
+    /// type or a malformed body.
+    static func formParameters(_ request: inout Request, limit: Int) async throws -> [(name: String, value: String)]? {
+        guard let type = request.headers[.contentType]?.lowercased(),
+              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/x-www-form-urlencoded"
+        else { return nil }
+        let buffer = try await request.collectBody(upTo: limit)
+        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { return nil }
+        return FormEncoding.parse(text)
+    }
+
+    /// Last-wins dictionary of parameters, plus the names that repeat.
+    static func dictionary(_ parameters: [(name: String, value: String)]) -> (values: [String: String], repeated: Set<String>) {
+        var values: [String: String] = [:]
+        var repeated = Set<String>()
+        for (name, value) in parameters {
+            if values[name] != nil { repeated.insert(name) }
+            values[name] = value
+        }
+        return (values, repeated)
+    }
+}

@@ -1,0 +1,45 @@
+/// The HTML templates, compiled into the binary so the server needs no resource files.
+/// Mustache escapes every `{{value}}`.
+enum PageTemplates {
+    static let layoutHead = """
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}}</title>
+    <style>
+    body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f6f7;color:#222;margin:0}
+    main{max-width:640px;margin:48px auto;background:#fff;border-radius:12px;padding:32px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
+    h1{font-size:22px;margin-top:0} .muted{color:#777;font-size:14px}
+    a.button,button{display:inline-block;background:#07c160;color:#fff;border:0;border-radius:6px;padding:12px 20px;font-size:16px;text-decoration:none;cursor:pointer}
+    table{border-collapse:collapse;width:100%;font-size:14px} td,th{border-bottom:1px solid #eee;padding:6px 8px;text-align:left;vertical-align:top;word-break:break-all}
+    code{background:#f0f0f0;padding:2px 4px;border-radius:4px}
+    </style></head><body><main>
+    """
+    static let layoutFoot = "</main></body></html>"
+
+    static let error = layoutHead + """
+    <h1 id="error-title">{{title}}</h1>
+    <p id="error-message">{{message}}</p>
+    {{#code}}<p class="muted">Error: <code id="error-code">{{code}}</code></p>{{/code}}
+    <p class="muted">You can close this page and start again from the application you came from.</p>
+    """ + layoutFoot
+
+    static let demoHome = layoutHead + """
+    <h1>wechat-oidc demo app</h1>
+    <p>An ordinary OpenID Connect relying party. It sends you to the provider at <code>{{issuer}}</code>,
+    which sends you to WeChat{{#simulated}} (here: the WeChat simulator){{/simulated}}.</p>
+    <p><a class="button" id="sign-in" href="{{loginPath}}">Sign in with WeChat</a></p>
+    """ + layoutFoot
+
+    static let demoResult = layoutHead + """
+    <h1 id="welcome">Signed in{{#name}} as {{name}}{{/name}}</h1>
+    {{#picture}}<p><img src="{{picture}}" alt="" width="64" height="64" style="border-radius:8px"></p>{{/picture}}
+    <p class="muted">The ID token's signature was verified against the provider's JWKS, and its
+    <code>iss</code>, <code>aud</code>, <code>exp</code>, <code>nonce</code> and <code>at_hash</code> checked.</p>
+    <h2>ID token claims</h2>
+    <table id="claims">{{#claims}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/claims}}</table>
+    <h2>Userinfo</h2>
+    <table id="userinfo">{{#userinfo}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/userinfo}}</table>
+    <p><a class="button" href="{{homePath}}">Start again</a></p>
+    """ + layoutFoot
+}

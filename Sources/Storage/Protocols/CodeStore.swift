@@ -1,0 +1,22 @@
+import Foundation
+
+/// The outcome of trying to redeem an authorization code.
+public enum CodeConsumption: Sendable, Equatable {
+    /// First use, within its lifetime: the code is now marked consumed.
+    case consumed(AuthorizationCodeRecord)
+    /// The code was already consumed: a replay. The record tells which grant to revoke.
+    case replayed(AuthorizationCodeRecord)
+    /// Known but expired at `now` (and not consumed).
+    case expired(AuthorizationCodeRecord)
+    /// Unknown code.
+    case notFound
+}
+
+/// Authorization codes (single use, short-lived).
+public protocol CodeStore: Sendable {
+    func create(_ code: AuthorizationCodeRecord) async throws
+    /// Atomically marks the code consumed if it was not (one winner under concurrency).
+    func consume(codeHash: Data, now: Date) async throws -> CodeConsumption
+    /// Removes codes expired before `now` (consumed ones are kept until then, for replay detection).
+    @discardableResult func purgeExpired(now: Date) async throws -> Int
+}

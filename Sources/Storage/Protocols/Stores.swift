@@ -1,0 +1,34 @@
+import Foundation
+
+/// Every store the provider needs, opened from one database URL.
+public struct Stores: Sendable {
+    public var clients: any ClientStore
+    public var authorizations: any AuthorizationStore
+    public var codes: any CodeStore
+    public var tokens: any TokenStore
+    public var users: any UserStore
+    public var sessions: any SessionStore
+    public var signingKeys: any SigningKeyStore
+    /// Removes every expired row from every store; returns how many in all.
+    public var purgeExpired: @Sendable (Date) async throws -> Int
+    /// Closes the underlying connections.
+    public var shutdown: @Sendable () async throws -> Void
+
+    public init(
+        clients: any ClientStore, authorizations: any AuthorizationStore, codes: any CodeStore,
+        tokens: any TokenStore, users: any UserStore, sessions: any SessionStore,
+        signingKeys: any SigningKeyStore,
+        purgeExpired: @escaping @Sendable (Date) async throws -> Int,
+        shutdown: @escaping @Sendable () async throws -> Void
+    ) {
+        self.clients = clients
+        self.authorizations = authorizations
+        self.codes = codes
+        self.tokens = tokens
+        self.users = users
+        self.sessions = sessions
+        self.signingKeys = signingKeys
+        self.purgeExpired = purgeExpired
+        self.shutdown = shutdown
+    }
+}

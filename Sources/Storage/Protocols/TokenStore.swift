@@ -1,0 +1,11 @@
+import Foundation
+
+/// Opaque access tokens.
+public protocol TokenStore: Sendable {
+    func create(_ token: AccessTokenRecord) async throws
+    /// The token if it exists (revoked or expired ones included: callers check).
+    func find(tokenHash: Data) async throws -> AccessTokenRecord?
+    /// Revokes every token issued from a grant; returns how many were revoked.
+    @discardableResult func revokeGrant(grantID: String, now: Date) async throws -> Int
+    @discardableResult func purgeExpired(now: Date) async throws -> Int
+}

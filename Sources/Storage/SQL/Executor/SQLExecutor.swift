@@ -1,0 +1,21 @@
+import SQLKit
+
+/// Runs store operations against one database, serializing what must be serialized.
+///
+/// A backend (SQLite now, PostgreSQL later) provides one of these; the stores only see
+/// `any SQLDatabase` handed to their closures and never hold a connection themselves.
+protocol SQLExecutor: Sendable {
+    var profile: SQLDialectProfile { get }
+
+    /// Runs `body` with a connection that no other caller uses meanwhile, outside a transaction.
+    /// Use for single statements (each one is atomic on its own).
+    func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` in a write transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
+
+    /// Closes the connections; later calls fail with `StorageError.backend`.
+    func close() async throws
+}

@@ -1,0 +1,6 @@
+/// Every migration, in order. Append only.
+enum Migrations {
+    static let all: [Migration] = [
+        .initialSchema,
+    ]
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SQLKit
+
+/// `CodeStore` over SQL (table `authorization_codes`).
+struct SQLCodeStore: CodeStore {
+    let executor: any SQLExecutor
+
+    func create(_ code: AuthorizationCodeRecord) async throws {
+        let values: [any Encodable & Sendable] = [
+            SQLColumnCoding.hex(code.codeHash), code.grantID, code.clientID, code.redirectURI, code.userID,
+            try SQLColumnCoding.json(code.scopes), code.nonce, code.codeChallenge, code.codeChallengeMethod,
+            SQLColumnCoding.millis(code.authTime), try SQLColumnCoding.json(code.amr), code.sessionID,
+            SQLColumnCoding.millis(code.createdAt), SQLColumnCoding.millis(code.expiresAt),
+            SQLColumnCoding.millis(code.consumedAt),
+        ]
+        let inserted = try await executor.run { database in
+            try await database.insert(into: "authorization_codes")
+                .columns(
+                    "code_hash", "grant_id", "client_id", "redirect_uri", "user_id", "scopes", "nonce",
+                    "code_challenge", "code_challenge_method", "auth_time", "amr", "session_id",
+                    "created_at", "expires_at", "consumed_at"
+                )
+                .values(values)
+                .ignoringConflicts()
+                .returning("code_hash")
+                .first()
+        }
+        guard inserted != nil else { throw StorageError.conflict("authorization code exists") }
+    }
+
+    /// One conditional `UPDATE … WHERE consumed_at IS NULL AND expires_at > now RETURNING *`:
+    /// the database lets exactly one caller match. The losers then read the row to tell a replay
+    /// from an expired or unknown code. A code is expired at `now` when `expiresAt <= now`.
+    func consume(codeHash: Data, now: Date) async throws -> CodeConsumption {
+        let hash = SQLColumnCoding.hex(codeHash)
+        let nowMillis = SQLColumnCoding.millis(now)
+        return try await executor.run { database in
+            if let row = try await database.update("authorization_codes")
+                .set("consumed_at", to: nowMillis)
+                .where("code_hash", .equal, hash)
+                .where("consumed_at", .is, SQLLiteral.null)
+                .where("expires_at", .greaterThan, nowMillis)
+                .returning("*")
+                .first()
+            {
+                return .consumed(try Self.record(from: row))
+            }
+            guard let row = try await database.select().column("*").from("authorization_codes")
+                .where("code_hash", .equal, hash).first()
+            else { return .notFound }
+            let record = try Self.record(from: row)
+            return record.consumedAt != nil ? .replayed(record) : .expired(record)
+        }
+    }
+
+    func purgeExpired(now: Date) async throws -> Int {
+        try await executor.run { database in
+            try await database.delete(from: "authorization_codes")
+                .where("expires_at", .lessThanOrEqual, SQLColumnCoding.millis(now))
+                .returning("code_hash")
+                .all().count
+        }
+    }
+
+    private static func record(from row: any SQLRow) throws -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord(
+            codeHash: try row.hexData("code_hash"),
+            grantID: try row.string("grant_id"),
+            clientID: try row.string("client_id"),
+            redirectURI: try row.string("redirect_uri"),
+            userID: try row.string("user_id"),
+            scopes: try row.stringList("scopes"),
+            nonce: try row.optionalString("nonce"),
+            codeChallenge: try row.optionalString("code_challenge"),
+            codeChallengeMethod: try row.optionalString("code_challenge_method"),
+            authTime: try row.date("auth_time"),
+            amr: try row.stringList("amr"),
+            sessionID: try row.optionalString("session_id"),
+            createdAt: try row.date("created_at"),
+            expiresAt: try row.date("expires_at"),
+            consumedAt: try row.optionalDate("consumed_at")
+        )
+    }
+}

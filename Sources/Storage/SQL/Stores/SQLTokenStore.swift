@@ -1,0 +1,70 @@
+import Foundation
+import SQLKit
+
+/// `TokenStore` over SQL (table `access_tokens`).
+struct SQLTokenStore: TokenStore {
+    let executor: any SQLExecutor
+
+    func create(_ token: AccessTokenRecord) async throws {
+        let values: [any Encodable & Sendable] = [
+            SQLColumnCoding.hex(token.tokenHash), token.grantID, token.clientID, token.userID,
+            try SQLColumnCoding.json(token.scopes), SQLColumnCoding.millis(token.createdAt),
+            SQLColumnCoding.millis(token.expiresAt), SQLColumnCoding.millis(token.revokedAt),
+        ]
+        let inserted = try await executor.run { database in
+            try await database.insert(into: "access_tokens")
+                .columns(
+                    "token_hash", "grant_id", "client_id", "user_id", "scopes", "created_at", "expires_at",
+                    "revoked_at"
+                )
+                .values(values)
+                .ignoringConflicts()
+                .returning("token_hash")
+                .first()
+        }
+        guard inserted != nil else { throw StorageError.conflict("access token exists") }
+    }
+
+    func find(tokenHash: Data) async throws -> AccessTokenRecord? {
+        let hash = SQLColumnCoding.hex(tokenHash)
+        return try await executor.run { database in
+            try await database.select().column("*").from("access_tokens")
+                .where("token_hash", .equal, hash).first()
+                .map(Self.record(from:))
+        }
+    }
+
+    /// Counts only tokens this call revoked; already revoked ones keep their `revokedAt`.
+    func revokeGrant(grantID: String, now: Date) async throws -> Int {
+        try await executor.run { database in
+            try await database.update("access_tokens")
+                .set("revoked_at", to: SQLColumnCoding.millis(now))
+                .where("grant_id", .equal, grantID)
+                .where("revoked_at", .is, SQLLiteral.null)
+                .returning("token_hash")
+                .all().count
+        }
+    }
+
+    func purgeExpired(now: Date) async throws -> Int {
+        try await executor.run { database in
+            try await database.delete(from: "access_tokens")
+                .where("expires_at", .lessThanOrEqual, SQLColumnCoding.millis(now))
+                .returning("token_hash")
+                .all().count
+        }
+    }
+
+    private static func record(from row: any SQLRow) throws -> AccessTokenRecord {
+        AccessTokenRecord(
+            tokenHash: try row.hexData("token_hash"),
+            grantID: try row.string("grant_id"),
+            clientID: try row.string("client_id"),
+            userID: try row.string("user_id"),
+            scopes: try row.stringList("scopes"),
+            createdAt: try row.date("created_at"),
+            expiresAt: try row.date("expires_at"),
+            revokedAt: try row.optionalDate("revoked_at")
+        )
+    }
+}

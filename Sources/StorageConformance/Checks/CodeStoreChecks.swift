@@ -1,0 +1,89 @@
+import Foundation
+import Storage
+import Testing
+
+enum CodeStoreChecks {
+    static let all: [StorageConformanceCheck] = [
+        .init("codes: first consume wins, then replayed with the first consumedAt") { stores in
+            try await Fixtures.seed(stores)
+            let code = Fixtures.code("a")
+            try await stores.codes.create(code)
+            var consumed = code
+            consumed.consumedAt = Fixtures.at(5)
+            #expect(try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(5)) == .consumed(consumed))
+            #expect(try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(6)) == .replayed(consumed))
+        },
+        .init("codes: unknown code is notFound") { stores in
+            let outcome = try await stores.codes.consume(codeHash: Fixtures.hash("nope"), now: Fixtures.t0)
+            #expect(outcome == .notFound)
+        },
+        .init("codes: expired at expiresAt, consumable one second before") { stores in
+            try await Fixtures.seed(stores)
+            let late = Fixtures.code("late", expiresAt: Fixtures.at(60))
+            let onTime = Fixtures.code("on-time", expiresAt: Fixtures.at(60))
+            try await stores.codes.create(late)
+            try await stores.codes.create(onTime)
+            #expect(try await stores.codes.consume(codeHash: late.codeHash, now: Fixtures.at(60)) == .expired(late))
+            // Still expired (and still not consumed) on a second try.
+            #expect(try await stores.codes.consume(codeHash: late.codeHash, now: Fixtures.at(61)) == .expired(late))
+            var consumed = onTime
+            consumed.consumedAt = Fixtures.at(59)
+            #expect(try await stores.codes.consume(codeHash: onTime.codeHash, now: Fixtures.at(59)) == .consumed(consumed))
+        },
+        .init("codes: a replay after expiry is still reported as a replay") { stores in
+            try await Fixtures.seed(stores)
+            let code = Fixtures.code("a", expiresAt: Fixtures.at(60))
+            try await stores.codes.create(code)
+            var consumed = code
+            consumed.consumedAt = Fixtures.at(1)
+            #expect(try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(1)) == .consumed(consumed))
+            #expect(try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(120)) == .replayed(consumed))
+        },
+        .init("codes: exactly one of 20 concurrent consumes wins") { stores in
+            try await Fixtures.seed(stores)
+            let code = Fixtures.code("raced")
+            try await stores.codes.create(code)
+            let outcomes = try await withThrowingTaskGroup(of: CodeConsumption.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(Double(index % 3)))
+                    }
+                }
+                return try await group.reduce(into: [CodeConsumption]()) { $0.append($1) }
+            }
+            var winners: [AuthorizationCodeRecord] = []
+            var replays: [AuthorizationCodeRecord] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .consumed(let record): winners.append(record)
+                case .replayed(let record): replays.append(record)
+                case .expired, .notFound: Issue.record("unexpected outcome \(outcome)")
+                }
+            }
+            #expect(winners.count == 1)
+            #expect(replays.count == 19)
+            let winner = try #require(winners.first)
+            #expect(replays.allSatisfy { $0.consumedAt == winner.consumedAt })
+        },
+        .init("codes: creating the same hash twice is a conflict") { stores in
+            try await Fixtures.seed(stores)
+            try await stores.codes.create(Fixtures.code("a"))
+            let error = await Fixtures.storageError { try await stores.codes.create(Fixtures.code("a")) }
+            #expect(error?.isConflict == true)
+        },
+        .init("codes: purge removes expired codes, consumed or not, and keeps live ones") { stores in
+            try await Fixtures.seed(stores)
+            let expiredConsumed = Fixtures.code("x", expiresAt: Fixtures.at(10))
+            let expired = Fixtures.code("y", expiresAt: Fixtures.at(20))
+            let live = Fixtures.code("z", expiresAt: Fixtures.at(21))
+            for code in [expiredConsumed, expired, live] { try await stores.codes.create(code) }
+            _ = try await stores.codes.consume(codeHash: expiredConsumed.codeHash, now: Fixtures.at(1))
+            #expect(try await stores.codes.purgeExpired(now: Fixtures.at(20)) == 2)
+            #expect(try await stores.codes.consume(codeHash: expiredConsumed.codeHash, now: Fixtures.at(20)) == .notFound)
+            #expect(try await stores.codes.consume(codeHash: expired.codeHash, now: Fixtures.at(20)) == .notFound)
+            var consumed = live
+            consumed.consumedAt = Fixtures.at(20)
+            #expect(try await stores.codes.consume(codeHash: live.codeHash, now: Fixtures.at(20)) == .consumed(consumed))
+        },
+    ]
+}

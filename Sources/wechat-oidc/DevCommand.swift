@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OIDC
+import Server
+import Storage
+import WeChat
+import WeChatSimulator
+
+/// `wechat-oidc dev`: the provider, the WeChat simulator and a demo app on one port, on
+/// embedded SQLite. Nothing to configure.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run the provider with the WeChat simulator and a demo app (no WeChat account needed)."
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("data-dir"), help: "Where the SQLite database lives.") var dataDirectory = "data"
+    @Option(name: .customLong("keys-dir"), help: "Where signing keys are generated.") var keysDirectory = "keys"
+    @Option(name: .customLong("auto-approve"), help: "Approve every WeChat login at once as this simulated user (e.g. for scripts).")
+    var autoApprove: String?
+
+    static let demoClientID = "demo"
+
+    func run() async throws {
+        let logger = commandLogger("wechat-oidc", default: .info)
+        let issuer = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let callbackDomain = "\(host):\(port)"
+        var simulatorConfiguration = SimulatorConfiguration.development(callbackDomain: callbackDomain)
+        if let autoApprove {
+            guard simulatorConfiguration.users.contains(where: { $0.id == autoApprove }) else {
+                throw ValidationError("--auto-approve: no simulated user \(autoApprove); known: \(simulatorConfiguration.users.map(\.id).joined(separator: ", "))")
+            }
+            simulatorConfiguration.autoApproveUserID = autoApprove
+        }
+        let userIDs = simulatorConfiguration.users.map(\.id).joined(separator: ", ")
+        guard let app = simulatorConfiguration.apps.first else { throw ValidationError("the simulator has no app") }
+        let simulator = WeChatSimulator(configuration: simulatorConfiguration, logger: logger)
+        let wechatBase = issuer + ProviderApplication.simulatorMountPath
+        let settings = ProviderSettings(
+            issuer: issuer, httpHost: host, httpPort: port,
+            databaseURL: (dataDirectory as NSString).appendingPathComponent("wechat-oidc.sqlite"),
+            keysDirectory: keysDirectory,
+            wechatEndpoints: WeChatEndpoints(openBaseURL: wechatBase, apiBaseURL: wechatBase),
+            website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: app.secret),
+            openPlatformID: app.openPlatformID
+        )
+        let demoSecret = SystemRandomSource().token()
+        let demo = DemoClientConfiguration(clientID: Self.demoClientID, clientSecret: demoSecret)
+        try await ProviderRunner.run(
+            settings: settings,
+            extras: .init(simulator: simulator, demo: demo),
+            logger: logger,
+            prepare: { stores in
+                try await ClientRegistry(store: stores.clients).upsert(
+                    id: Self.demoClientID, name: "wechat-oidc demo app",
+                    redirectURIs: [issuer + DemoClientConfiguration.callbackPath], secret: demoSecret
+                )
+            },
+            onRunning: { _ in
+                printFlushed("""
+
+                wechat-oidc dev is running.
+                  Open the demo app:  \(issuer)/demo
+                  Discovery:          \(issuer)/.well-known/openid-configuration
+                  WeChat simulator:   \(wechatBase) (website app \(app.appID), test users: \(userIDs))
+                  Registered client:  client_id=\(Self.demoClientID) (redirect URI \(issuer + DemoClientConfiguration.callbackPath); its secret is new at each start)
+                  Database:           \(settings.databaseURL), signing keys in \(keysDirectory)/
+                Register your own app: swift run wechat-oidc clients create --name NAME --redirect-uri URI (with WECHAT_OIDC_DATABASE_URL=\(settings.databaseURL))
+                Stop with Ctrl-C.
+
+                """)
+            }
+        )
+    }
+}

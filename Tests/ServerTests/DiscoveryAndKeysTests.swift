@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import OIDC
+@testable import Server
+
+@Suite("Discovery, JWKS and key rotation end to end", .serialized)
+struct DiscoveryAndKeysTests {
+    @Test("discovery: issuer matches its URL, endpoints and capabilities are true to the server (OIDC Discovery §3, §4.3)")
+    func discovery() async throws {
+        try await TestProvider.run { p in
+            let page = try await p.browser.get(p.issuer + "/.well-known/openid-configuration")
+            #expect(page.status == 200)
+            #expect(page.header("Content-Type") == "application/json")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any])
+            #expect(doc["issuer"] as? String == p.issuer)
+            #expect(doc["authorization_endpoint"] as? String == p.issuer + "/authorize")
+            #expect(doc["token_endpoint"] as? String == p.issuer + "/token")
+            #expect(doc["userinfo_endpoint"] as? String == p.issuer + "/userinfo")
+            #expect(doc["jwks_uri"] as? String == p.issuer + "/jwks")
+            #expect(doc["response_types_supported"] as? [String] == ["code"])
+            #expect(doc["subject_types_supported"] as? [String] == ["public"])
+            #expect(doc["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
+            #expect(doc["code_challenge_methods_supported"] as? [String] == ["S256"])
+            #expect(doc["grant_types_supported"] as? [String] == ["authorization_code"])
+            #expect(doc["token_endpoint_auth_methods_supported"] as? [String] == ["client_secret_basic", "client_secret_post", "none"])
+            #expect((doc["scopes_supported"] as? [String])?.contains("openid") == true)
+            #expect(doc["authorization_response_iss_parameter_supported"] as? Bool == true)
+            #expect(doc["request_parameter_supported"] as? Bool == false)
+            #expect(doc["request_uri_parameter_supported"] as? Bool == false)
+            // Nothing advertised that the server does not do.
+            #expect(doc["end_session_endpoint"] == nil)
+            #expect(doc["registration_endpoint"] == nil)
+            #expect(!page.body.contains("\\/"))
+        }
+    }
+
+    @Test("oidcc-server-rotate-keys: rotation publishes a new kid and modulus; the old key stays until retired")
+    func rotation() async throws {
+        try await TestProvider.run(.init(keyRefreshInterval: 1)) { p in
+            func jwks() async throws -> [[String: String]] {
+                let body = try await p.browser.get(p.issuer + "/jwks").body
+                return (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: [[String: String]]])?["keys"] ?? []
+            }
+            let before = try await jwks()
+            #expect(before.count == 1)
+            let oldKid = try #require(before.first?["kid"])
+            let manager = SigningKeyManager(store: p.stores.signingKeys, directory: p.settings.keysDirectory)
+            let new = try await manager.rotate()
+            var after: [[String: String]] = []
+            for _ in 0..<60 {
+                after = try await jwks()
+                if after.count == 2 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(Set(after.compactMap { $0["kid"] }) == [oldKid, new.kid])
+            #expect(Set(after.compactMap { $0["n"] }).count == 2)
+
+            let rp = try await p.registerClient()
+            let code = try #require(try await p.login(rp)["code"])
+            let token = try await p.token(rp, code: code)
+            let verified = try await p.verifyIDToken(try #require(token.json["id_token"] as? String))
+            #expect(verified.header["kid"] == new.kid)
+
+            try await manager.retire(kid: oldKid)
+            for _ in 0..<60 {
+                after = try await jwks()
+                if after.count == 1 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(after.compactMap { $0["kid"] } == [new.kid])
+            await #expect(throws: (any Error).self) { try await manager.retire(kid: new.kid) }
+        }
+    }
+
+    @Test("the first start generates a private key file with mode 0600")
+    func keyFileMode() async throws {
+        try await TestProvider.run { p in
+            let files = try FileManager.default.contentsOfDirectory(atPath: p.settings.keysDirectory)
+            #expect(files.count == 1)
+            let attributes = try FileManager.default.attributesOfItem(atPath: p.settings.keysDirectory + "/" + files[0])
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let text = try String(contentsOfFile: p.settings.keysDirectory + "/" + files[0], encoding: .utf8)
+            #expect(text.contains("PRIVATE KEY"))
+        }
+    }
+}

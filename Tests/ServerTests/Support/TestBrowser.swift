@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OIDC
+
+/// A browser for tests: follows redirects by hand, keeps cookies per host, and stops at the
+/// relying party's redirect URI.
+final class TestBrowser: Sendable {
+    let http: HTTPClient
+    private let jar = CookieJar()
+
+    init(http: HTTPClient) {
+        self.http = http
+    }
+
+    struct Page: Sendable {
+        let status: Int
+        let headers: [(String, String)]
+        let body: String
+        let url: String
+
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    /// One request, no redirect following.
+    func get(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil, headers: [(String, String)] = []) async throws -> Page {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let cookie = await jar.header(for: url) { request.headers.add(name: "Cookie", value: cookie) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 4 << 20)
+        for value in response.headers["Set-Cookie"] { await jar.store(value, from: url) }
+        return Page(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: body), url: url)
+    }
+
+    /// Follows redirects until the location starts with `stopPrefix` (returned, not fetched)
+    /// or a non-redirect page arrives.
+    func follow(_ url: String, stopAt stopPrefix: String, maxHops: Int = 10) async throws -> FollowOutcome {
+        var current = url
+        for _ in 0..<maxHops {
+            let page = try await get(current)
+            guard (300..<400).contains(page.status), let location = page.header("Location") else { return .stopped(page) }
+            let absolute = location.hasPrefix("/") ? Self.origin(of: current) + location : location
+            if absolute.hasPrefix(stopPrefix) { return .reached(absolute) }
+            current = absolute
+        }
+        throw TestFailure("too many redirects from \(url)")
+    }
+
+    /// Where `follow` ended.
+    enum FollowOutcome: Sendable {
+        /// A redirect to the stop prefix.
+        case reached(String)
+        /// A page that is not a redirect.
+        case stopped(Page)
+
+        func get() throws -> String {
+            switch self {
+            case .reached(let location): return location
+            case .stopped(let page): throw TestFailure("stopped at \(page.url) with \(page.status): \(page.body.prefix(300))")
+            }
+        }
+    }
+
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    func clearCookies() async { await jar.clear() }
+}
+
+/// Cookies by host:port (enough for loopback tests).
+actor CookieJar {
+    private var cookies: [String: [String: String]] = [:]
+
+    func store(_ setCookie: String, from url: String) {
+        guard let pair = setCookie.split(separator: ";").first, let eq = pair.firstIndex(of: "=") else { return }
+        let name = String(pair[..<eq]).trimmingCharacters(in: .whitespaces)
+        let value = String(pair[pair.index(after: eq)...])
+        let key = TestBrowser.origin(of: url)
+        if setCookie.lowercased().contains("max-age=0") || value.isEmpty {
+            cookies[key]?[name] = nil
+        } else {
+            cookies[key, default: [:]][name] = value
+        }
+    }
+
+    func header(for url: String) -> String? {
+        guard let values = cookies[TestBrowser.origin(of: url)], !values.isEmpty else { return nil }
+        return values.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
+    }
+
+    func clear() { cookies.removeAll() }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Query parameters of a URL, decoded.
+func queryItems(_ url: String) -> [String: String] {
+    guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+    var result: [String: String] = [:]
+    for pair in FormEncoding.parse(query.split(separator: "#").first ?? "") ?? [] { result[pair.name] = pair.value }
+    return result
+}
