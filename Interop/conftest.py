@@ -66,7 +66,7 @@ def provider(tmp_path_factory) -> Provider:
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         env=dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info")),
     )
-    instance = Provider(binary=binary, issuer=issuer, data_dir=data_dir, log_path=log_path)
+    instance = Provider(binary=binary, issuer=issuer, data_dir=data_dir, log_path=log_path, keys_dir=keys_dir)
     _PROVIDERS.append(instance)
     try:
         discovery_url = issuer + "/.well-known/openid-configuration"

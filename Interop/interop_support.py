@@ -42,6 +42,7 @@ class Provider:
     issuer: str
     data_dir: Path
     log_path: Path
+    keys_dir: Path | None = None
     metadata: dict = field(default_factory=dict)
 
     @property
@@ -50,6 +51,8 @@ class Provider:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, WECHAT_OIDC_DATABASE_URL=self.database_url)
+        if self.keys_dir is not None:
+            env["WECHAT_OIDC_KEYS_DIR"] = str(self.keys_dir)
         return subprocess.run(
             [str(self.binary), *args], env=env, capture_output=True, text=True, timeout=120
         )

@@ -58,6 +58,8 @@ public enum ProviderApplication {
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)
         var app = Application(
             router: router,
+            // Idle connections (slow or abandoned clients) are closed after 60 s.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: ApplicationConfiguration(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "wechat-oidc"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.httpPort) },
             logger: logger

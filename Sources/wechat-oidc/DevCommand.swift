@@ -68,7 +68,8 @@ struct DevCommand: AsyncParsableCommand {
                   WeChat simulator:   \(wechatBase) (website app \(app.appID), test users: \(userIDs))
                   Registered client:  client_id=\(Self.demoClientID) (redirect URI \(issuer + DemoClientConfiguration.callbackPath); its secret is new at each start)
                   Database:           \(settings.databaseURL), signing keys in \(keysDirectory)/
-                Register your own app: swift run wechat-oidc clients create --name NAME --redirect-uri URI (with WECHAT_OIDC_DATABASE_URL=\(settings.databaseURL))
+                Register your own app: WECHAT_OIDC_DATABASE_URL=\(settings.databaseURL) swift run wechat-oidc clients create --name NAME --redirect-uri URI
+                (CLI commands on this server's data need WECHAT_OIDC_DATABASE_URL=\(settings.databaseURL) WECHAT_OIDC_KEYS_DIR=\(keysDirectory).)
                 Stop with Ctrl-C.
 
                 """)

@@ -21,9 +21,14 @@ import Testing
     }
 
     @Test(arguments: ["", "   ", "sqlite://", "sqlite:", "mysql://localhost/db", "http://example.com/db",
-                      "sqlite:///tmp/dir/", "sqlite:///tmp/db.sqlite?mode=ro", "bad\0path"])
+                      "sqlite:///tmp/dir/", "sqlite:///tmp/db.sqlite?mode=ro"])
     func rejects(_ text: String) {
         let error = #expect(throws: StorageError.self) { try DatabaseLocation.parse(text) }
+        #expect(error?.isInvalidURL == true)
+    }
+
+    @Test func rejectsANulByte() {
+        let error = #expect(throws: StorageError.self) { try DatabaseLocation.parse("bad\u{0}path") }
         #expect(error?.isInvalidURL == true)
     }
 

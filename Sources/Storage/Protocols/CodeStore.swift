@@ -16,6 +16,8 @@ public enum CodeConsumption: Sendable, Equatable {
 public protocol CodeStore: Sendable {
     func create(_ code: AuthorizationCodeRecord) async throws
     /// Atomically marks the code consumed if it was not (one winner under concurrency).
+    /// A code is expired at `now` when `expiresAt <= now`; a consumed code reports `.replayed`
+    /// even after it expired (until `purgeExpired` removes it).
     func consume(codeHash: Data, now: Date) async throws -> CodeConsumption
     /// Removes codes expired before `now` (consumed ones are kept until then, for replay detection).
     @discardableResult func purgeExpired(now: Date) async throws -> Int

@@ -11,7 +11,8 @@ public struct Stores: Sendable {
     public var signingKeys: any SigningKeyStore
     /// Removes every expired row from every store; returns how many in all.
     public var purgeExpired: @Sendable (Date) async throws -> Int
-    /// Closes the underlying connections.
+    /// Closes the underlying connections. Idempotent; store calls afterwards throw
+    /// `StorageError.backend`. Call it before the `Stores` are released.
     public var shutdown: @Sendable () async throws -> Void
 
     public init(

@@ -6,6 +6,10 @@ public protocol UserStore: Sendable {
     /// order given: pass the unionid key before the openid key), links every key not yet
     /// linked to that user, applies `profile`, and returns the user. When none is known,
     /// creates a user with id `newUserID` and links all keys. Atomic.
+    /// A key already linked to a different user stays with that user (identities never move).
+    /// `updatedAt` becomes `now` only when a profile value actually changed. Throws
+    /// `StorageError.conflict` when a user must be created and `newUserID` is taken, and
+    /// `StorageError.backend` when `identities` is empty.
     func findOrCreate(
         identities: [IdentityKey], profile: ProfileUpdate, newUserID: String, now: Date
     ) async throws -> UserRecord
