@@ -65,8 +65,15 @@ public enum ProviderApplication {
             logger: logger
         )
         app.addServices(
-            KeyRefreshService(holder: keys, manager: keyManager, interval: .seconds(settings.keyRefreshInterval), logger: logger),
-            PurgeService(stores: stores, clock: clock, interval: .seconds(60), logger: logger)
+            // Running servers pick up `keys rotate` / `keys retire` without a restart.
+            PeriodicService(name: "signing key refresh", interval: .seconds(settings.keyRefreshInterval), logger: logger) {
+                try await keys.refreshIfChanged(manager: keyManager)
+            },
+            // Expired codes, tokens, pending logins and sessions leave the database.
+            PeriodicService(name: "purge of expired rows", interval: .seconds(60), logger: logger) {
+                let removed = try await stores.purgeExpired(clock.now())
+                if removed > 0 { logger.debug("purged expired rows", metadata: ["count": "\(removed)"]) }
+            }
         )
         return app
     }
@@ -75,11 +82,20 @@ public enum ProviderApplication {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
         router.get("/health") { _, _ in "ok" }
-        DiscoveryController(env: env).addRoutes(to: router)
         AuthorizeController(env: env).addRoutes(to: router)
         CallbackController(env: env).addRoutes(to: router)
-        TokenController(env: env).addRoutes(to: router)
-        UserInfoController(env: env).addRoutes(to: router)
+        // Endpoints a browser-based (public) client calls from its own origin. No cookies are
+        // involved there, so any origin may read them (CORS without credentials).
+        let api = router.group().add(middleware: CORSMiddleware(
+            allowOrigin: .all, allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .options], maxAge: .seconds(3600)
+        ))
+        // Preflight requests must match a route for the group's CORS middleware to answer them.
+        for path in [ProviderMetadata.Path.discovery, ProviderMetadata.Path.jwks, ProviderMetadata.Path.token, ProviderMetadata.Path.userinfo] {
+            api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
+        DiscoveryController(env: env).addRoutes(to: api)
+        TokenController(env: env).addRoutes(to: api)
+        UserInfoController(env: env).addRoutes(to: api)
         if let simulator = extras.simulator {
             simulator.addRoutes(to: router.group(RouterPath(simulatorMountPath)))
         }

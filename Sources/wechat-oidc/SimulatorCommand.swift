@@ -33,12 +33,16 @@ struct SimulatorCommand: AsyncParsableCommand {
             configuration = .development(callbackDomain: callbackDomain)
         }
         if let autoApprove { configuration.autoApproveUserID = autoApprove }
+        let problems = configuration.validationErrors()
+        guard problems.isEmpty else {
+            throw ValidationError("invalid simulator configuration:\n  " + problems.joined(separator: "\n  "))
+        }
         let simulator = WeChatSimulator(configuration: configuration, logger: logger)
         for app in configuration.apps {
             print("app \(app.appID) (\(app.kind)) secret \(app.secret) callback domain \(app.callbackDomain)")
         }
         print("users: \(configuration.users.map(\.id).joined(separator: ", "))")
-        print("WeChat simulator on http://\(host):\(port) — use it as both the open and the API base URL.")
+        printFlushed("WeChat simulator on http://\(host):\(port) — use it as both the open and the API base URL.")
         let app = WeChatSimulator.makeApplication(simulator: simulator, host: host, port: port, logger: logger)
         try await app.runService()
     }

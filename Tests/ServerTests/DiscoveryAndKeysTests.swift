@@ -72,6 +72,26 @@ struct DiscoveryAndKeysTests {
         }
     }
 
+    @Test("browser-based clients may call discovery, JWKS, token and userinfo cross-origin (CORS, no credentials)")
+    func cors() async throws {
+        try await TestProvider.run { p in
+            for path in ["/token", "/userinfo"] {
+                let preflight = try await p.browser.get(p.issuer + path, method: .OPTIONS, headers: [
+                    ("Origin", "https://spa.example"), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "authorization, content-type"),
+                ])
+                #expect((200..<300).contains(preflight.status), "\(path)")
+                #expect(preflight.header("Access-Control-Allow-Origin") == "*", "\(path)")
+                #expect(preflight.header("Access-Control-Allow-Credentials") == nil, "\(path)")
+            }
+            let discovery = try await p.browser.get(p.issuer + "/.well-known/openid-configuration", headers: [("Origin", "https://spa.example")])
+            #expect(discovery.header("Access-Control-Allow-Origin") == "*")
+            // The pages that carry the browser-binding cookie are not opened to other origins.
+            let authorize = try await p.browser.get(p.issuer + "/authorize", headers: [("Origin", "https://spa.example")])
+            #expect(authorize.header("Access-Control-Allow-Origin") == nil)
+        }
+    }
+
     @Test("the first start generates a private key file with mode 0600")
     func keyFileMode() async throws {
         try await TestProvider.run { p in

@@ -4,6 +4,8 @@ import Foundation
 /// swaps in a new `KeySet` when the keys change, with the JWKS bytes computed once per set.
 public struct KeySet: Sendable {
     public let active: SigningKeyMaterial
+    /// Every published key, parsed (the active one first).
+    public let materials: [SigningKeyMaterial]
     public let published: [PublicJWK]
     /// The JWKS document, serialized once (served from precomputed bytes).
     public let jwksJSON: [UInt8]
@@ -11,10 +13,8 @@ public struct KeySet: Sendable {
 
     public init(active: SigningKeyMaterial, alsoPublished: [SigningKeyMaterial]) throws {
         self.active = active
-        var keys = [active.publicJWK]
-        for other in alsoPublished where other.kid != active.kid {
-            keys.append(other.publicJWK)
-        }
+        self.materials = [active] + alsoPublished.filter { $0.kid != active.kid }
+        let keys = materials.map(\.publicJWK)
         self.published = keys
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

@@ -9,7 +9,7 @@ import Storage
 struct AuthorizeController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get(RouterPath(ProviderMetadata.Path.authorization)) { request, _ in
             guard let parameters = HTTPHelpers.queryParameters(request) else {
                 return env.pages.errorPage(title: "Invalid request", message: "The sign-in request is malformed.", code: "invalid_request")

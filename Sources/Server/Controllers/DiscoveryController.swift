@@ -7,14 +7,14 @@ import OIDC
 struct DiscoveryController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let discovery = env.discoveryJSON
-        let cors: [(HTTPField.Name, String)] = [(HTTPField.Name("Access-Control-Allow-Origin")!, "*"), (.cacheControl, "public, max-age=300")]
+        let cacheable: [(HTTPField.Name, String)] = [(.cacheControl, "public, max-age=300")]
         router.get(RouterPath(ProviderMetadata.Path.discovery)) { _, _ in
-            HTTPHelpers.json(discovery, extraHeaders: cors)
+            HTTPHelpers.json(discovery, extraHeaders: cacheable)
         }
         router.get(RouterPath(ProviderMetadata.Path.jwks)) { _, _ in
-            HTTPHelpers.json(env.keys.current.jwksJSON, extraHeaders: cors)
+            HTTPHelpers.json(env.keys.current.jwksJSON, extraHeaders: cacheable)
         }
     }
 }

@@ -13,7 +13,7 @@ struct TokenController: Sendable {
         [(.wwwAuthenticate, #"Basic realm="wechat-oidc""#)]
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.post(RouterPath(ProviderMetadata.Path.token)) { request, _ in
             var request = request
             return try await handle(&request)

@@ -1,6 +1,4 @@
-import Logging
 import OIDC
-import ServiceLifecycle
 import Storage
 import Synchronization
 
@@ -24,33 +22,8 @@ public final class KeySetHolder: Sendable {
     func refreshIfChanged(manager: SigningKeyManager) async throws {
         let latest = try await manager.store.version()
         guard latest != version else { return }
-        let current = self.current
-        let cache = [current.active.kid: current.active]
-        let keySet = try await manager.loadKeySet(cache: cache)
+        let parsed = Dictionary(current.materials.map { ($0.kid, $0) }, uniquingKeysWith: { first, _ in first })
+        let keySet = try await manager.loadKeySet(cache: parsed)
         replace(keySet, version: latest)
-    }
-}
-
-/// Polls the key store every `interval` seconds.
-struct KeyRefreshService: Service {
-    let holder: KeySetHolder
-    let manager: SigningKeyManager
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                // A graceful shutdown ends the wait at once (no minute-long exit).
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-            do {
-                try await holder.refreshIfChanged(manager: manager)
-            } catch {
-                logger.error("could not refresh signing keys", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }
