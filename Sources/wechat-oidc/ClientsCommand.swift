@@ -60,7 +60,7 @@ struct ClientsCommand: AsyncParsableCommand {
                 do {
                     return try await ClientRegistry(store: stores.clients).create(name: name, redirectURIs: redirectURIs, isPublic: isPublic)
                 } catch let failure as ClientRegistry.Failure {
-                    throw ValidationError(failure.description)
+                    throw CommandFailure(failure.description)
                 }
             }
             if json {
@@ -102,7 +102,7 @@ struct ClientsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let client = try await withStores(options, { stores, _ in try await stores.clients.find(id: id) }) else {
-                throw ValidationError("no client \(id)")
+                throw CommandFailure("no client \(id)")
             }
             if json { try ClientsCommand.printJSON(ClientJSON(client, secret: nil)) } else { print(ClientsCommand.describe(client)) }
         }
@@ -115,7 +115,7 @@ struct ClientsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard try await withStores(options, { stores, _ in try await stores.clients.delete(id: id) }) else {
-                throw ValidationError("no client \(id)")
+                throw CommandFailure("no client \(id)")
             }
             print("Deleted client \(id).")
         }
@@ -132,7 +132,7 @@ struct ClientsCommand: AsyncParsableCommand {
                 do {
                     return try await ClientRegistry(store: stores.clients).rotateSecret(id: id)
                 } catch let failure as ClientRegistry.Failure {
-                    throw ValidationError(failure.description)
+                    throw CommandFailure(failure.description)
                 }
             }
             if json { try ClientsCommand.printJSON(["client_id": id, "client_secret": secret]) } else { print("client_secret: \(secret)") }

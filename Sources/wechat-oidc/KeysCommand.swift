@@ -63,7 +63,7 @@ struct KeysCommand: AsyncParsableCommand {
                     try await SigningKeyManager(store: stores.signingKeys, directory: dir).retire(kid: kid)
                 }
             } catch let error as StorageError {
-                throw ValidationError(error.detail)
+                throw CommandFailure(error.detail)
             }
             print("Retired \(kid).")
         }

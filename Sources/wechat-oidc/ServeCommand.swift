@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             settings = try await SettingsLoader.load(options.sources)
         } catch let error as SettingsError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         try await ProviderRunner.run(settings: settings, extras: .init(), logger: logger) { port in
             printFlushed("wechat-oidc is serving \(settings.issuer) on \(settings.httpHost):\(port)")

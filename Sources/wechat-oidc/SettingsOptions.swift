@@ -42,3 +42,9 @@ func withStores<T>(_ options: SettingsOptions, _ body: (Stores, String) async th
 func printFlushed(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+/// A failure of a command's work (not of its arguments): printed as `Error: …`, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import OIDC
 
@@ -36,5 +37,26 @@ struct ResponseAndEncodingTests {
         let value = SystemRandomSource().alphanumeric(length: 32)
         #expect(value.count == 32)
         #expect(value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+    }
+}
+
+@Suite("base64url (RFC 4648 §5, no padding)")
+struct Base64URLTests {
+    @Test("RFC 4648 §10 vectors, URL alphabet, no padding, round trip")
+    func vectors() {
+        let cases: [(String, String)] = [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")]
+        for (plain, encoded) in cases {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+            #expect(Data(base64URLEncoded: encoded) == Data(plain.utf8))
+        }
+        #expect(Base64URL.encode([0xfb, 0xff, 0xfe]) == "-__-")
+        #expect(Data(base64URLEncoded: "-__-") == Data([0xfb, 0xff, 0xfe]))
+        #expect(Data(base64URLEncoded: "Zg==") == nil)
+        #expect(Data(base64URLEncoded: "Z") == nil)
+        for length in 0..<40 {
+            let bytes = SystemRandomSource().bytes(length)
+            #expect(bytes.count == length)
+            #expect(Data(base64URLEncoded: Base64URL.encode(bytes)) == Data(bytes))
+        }
     }
 }

@@ -12,8 +12,15 @@ public struct SystemRandomSource: RandomSource {
     public init() {}
 
     public func bytes(_ count: Int) -> [UInt8] {
+        // Eight bytes per draw from the system CSPRNG (one getrandom call each, not one per byte).
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var result = [UInt8]()
+        result.reserveCapacity(count + 8)
+        while result.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { result.append(contentsOf: $0) }
+        }
+        result.removeLast(result.count - count)
+        return result
     }
 }
 

@@ -32,7 +32,7 @@ public struct KeySet: Sendable {
         signingInput.append(payload.base64URLEncodedString())
         let signature = try active.signer.sign(Array(signingInput.utf8))
         signingInput.append(".")
-        signingInput.append(Data(signature).base64URLEncodedString())
+        signingInput.append(Base64URL.encode(signature))
         return signingInput
     }
 
