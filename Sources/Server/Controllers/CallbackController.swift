@@ -52,9 +52,9 @@ struct CallbackController: Sendable {
             identities: identity.keys, profile: identity.profile,
             newUserID: env.random.alphanumeric(length: 24), now: now
         )
-        let code256 = env.random.token()
+        let authorizationCode = env.random.token()
         let record = AuthorizationCodeRecord(
-            codeHash: SecretHash.sha256(code256),
+            codeHash: SecretHash.sha256(authorizationCode),
             grantID: env.random.token(bytes: 16),
             clientID: pending.clientID,
             redirectURI: pending.redirectURI,
@@ -70,7 +70,7 @@ struct CallbackController: Sendable {
         )
         try await env.stores.codes.create(record)
         return HTTPHelpers.redirect(to: AuthorizationResponse.success(
-            redirectURI: pending.redirectURI, code: code256, state: pending.state, issuer: env.issuer
+            redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, issuer: env.issuer
         ))
     }
 
