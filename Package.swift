@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                "OIDC",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import OIDC
 import Storage
 import Testing
 
@@ -21,7 +22,14 @@ enum Fixtures {
         ClientRecord(
             id: id, name: "Client \(id) — 测试", secretHash: hash("secret-\(id)"),
             redirectURIs: ["https://rp.example/cb", "http://localhost:8080/a b?x=1"],
-            authMethod: .clientSecretBasic, createdAt: createdAt, updatedAt: createdAt
+            authMethod: .clientSecretBasic,
+            metadata: ClientMetadata(
+                logoURI: "https://rp.example/logo.png", jwks: #"{"keys":[]}"#, subjectType: "pairwise",
+                sectorIdentifier: "rp.example", postLogoutRedirectURIs: ["https://rp.example/bye"],
+                backchannelLogoutURI: "https://rp.example/bcl", registeredBy: "dynamic"
+            ),
+            registrationTokenHash: hash("rat-\(id)"),
+            createdAt: createdAt, updatedAt: createdAt
         )
     }
 
@@ -52,6 +60,7 @@ enum Fixtures {
             redirectURI: "https://rp.example/cb", userID: "user-1", scopes: ["openid", "profile"],
             nonce: "nonce-\(label)", codeChallenge: "challenge", codeChallengeMethod: "S256",
             authTime: Date(timeIntervalSince1970: 1_749_999_990.123), amr: ["wechat", "qr"], sessionID: "sess-1",
+            acr: "urn:wechat-oidc:acr:wechat", claims: #"{"id_token":{"auth_time":{"essential":true}}}"#,
             createdAt: t0, expiresAt: expiresAt
         )
     }
@@ -59,7 +68,7 @@ enum Fixtures {
     static func token(_ label: String, grant: String = "grant-1", expiresAt: Date = at(3_600)) -> AccessTokenRecord {
         AccessTokenRecord(
             tokenHash: hash("token-\(label)"), grantID: grant, clientID: "client-1", userID: "user-1",
-            scopes: ["openid"], createdAt: t0, expiresAt: expiresAt
+            scopes: ["openid"], claims: #"{"userinfo":{"picture":null}}"#, createdAt: t0, expiresAt: expiresAt
         )
     }
 
@@ -67,6 +76,18 @@ enum Fixtures {
         BrowserSessionRecord(
             id: id, cookieHash: hash("cookie-\(id)"), userID: "user-1", authTime: t0, amr: ["wechat"],
             createdAt: t0, expiresAt: expiresAt
+        )
+    }
+
+    static func refreshToken(
+        _ label: String, family: String = "grant-1", expiresAt: Date = at(3_600), familyExpiresAt: Date = at(86_400)
+    ) -> RefreshTokenRecord {
+        RefreshTokenRecord(
+            tokenHash: hash("refresh-\(label)"), familyID: family, clientID: "client-1", userID: "user-1",
+            scopes: ["openid", "offline_access"], authTime: Date(timeIntervalSince1970: 1_749_999_990.5),
+            amr: ["wechat_qr"], acr: "urn:wechat-oidc:acr:wechat", sessionID: "sess-1",
+            claims: #"{"userinfo":{"nickname":{"essential":true}}}"#, createdAt: t0, expiresAt: expiresAt,
+            familyExpiresAt: familyExpiresAt
         )
     }
 

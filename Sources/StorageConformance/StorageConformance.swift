@@ -17,6 +17,9 @@ public enum StorageConformance {
         + TokenStoreChecks.all
         + UserStoreChecks.all
         + SessionStoreChecks.all
+        + RefreshTokenStoreChecks.all
+        + PushedAuthorizationStoreChecks.all
+        + ReplayCacheStoreChecks.all
         + SigningKeyStoreChecks.all
         + PurgeChecks.all
 

@@ -54,7 +54,10 @@ struct WeChatClientRetryTests {
             #expect(elapsed >= .milliseconds(400))
             // Far below one 4 s reply: the timeout, not the reply, ended each attempt.
             #expect(elapsed < .milliseconds(3000))
-            #expect(harness.simulator.faults.first?.count == 8)
+            // Two attempts reached the simulator (8 of 10 faults left); on a loaded machine the
+            // first attempt can time out before its request is even written (9 left).
+            let left = harness.simulator.faults.first?.count ?? 0
+            #expect((8...9).contains(left))
             harness.simulator.clearFaults()
         }
     }

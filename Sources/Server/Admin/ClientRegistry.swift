@@ -30,7 +30,10 @@ public struct ClientRegistry: Sendable {
         let record = ClientRecord(
             id: id ?? random.alphanumeric(length: 24), name: trimmedName,
             secretHash: secret.map(SecretHash.sha256), redirectURIs: Self.unique(redirectURIs),
-            authMethod: isPublic ? .none : .clientSecretBasic, createdAt: now, updatedAt: now
+            authMethod: isPublic ? .none : .clientSecretBasic,
+            // Admin-made clients may use refresh tokens (still only with offline_access + consent).
+            metadata: ClientMetadata(grantTypes: ["authorization_code", "refresh_token"], registeredBy: "admin"),
+            createdAt: now, updatedAt: now
         )
         try await store.create(record)
         return (record, secret)

@@ -8,19 +8,22 @@ public struct AccessTokenRecord: Sendable, Equatable, Codable {
     public var clientID: String
     public var userID: String
     public var scopes: [String]
+    /// The `claims` request parameter (OIDC Core §5.5) whose `userinfo` member applies, as JSON.
+    public var claims: String?
     public var createdAt: Date
     public var expiresAt: Date
     public var revokedAt: Date?
 
     public init(
         tokenHash: Data, grantID: String, clientID: String, userID: String, scopes: [String],
-        createdAt: Date, expiresAt: Date, revokedAt: Date? = nil
+        claims: String? = nil, createdAt: Date, expiresAt: Date, revokedAt: Date? = nil
     ) {
         self.tokenHash = tokenHash
         self.grantID = grantID
         self.clientID = clientID
         self.userID = userID
         self.scopes = scopes
+        self.claims = claims
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt

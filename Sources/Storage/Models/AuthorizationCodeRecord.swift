@@ -19,6 +19,10 @@ public struct AuthorizationCodeRecord: Sendable, Equatable, Codable {
     public var authTime: Date
     public var amr: [String]
     public var sessionID: String?
+    /// The `acr` to put in the ID token, when one applies.
+    public var acr: String?
+    /// The `claims` request parameter (OIDC Core §5.5), as JSON text.
+    public var claims: String?
     public var createdAt: Date
     public var expiresAt: Date
     /// Set once, atomically, by the first exchange.
@@ -27,7 +31,8 @@ public struct AuthorizationCodeRecord: Sendable, Equatable, Codable {
     public init(
         codeHash: Data, grantID: String, clientID: String, redirectURI: String, userID: String,
         scopes: [String], nonce: String?, codeChallenge: String?, codeChallengeMethod: String?,
-        authTime: Date, amr: [String], sessionID: String? = nil, createdAt: Date, expiresAt: Date,
+        authTime: Date, amr: [String], sessionID: String? = nil, acr: String? = nil,
+        claims: String? = nil, createdAt: Date, expiresAt: Date,
         consumedAt: Date? = nil
     ) {
         self.codeHash = codeHash
@@ -42,6 +47,8 @@ public struct AuthorizationCodeRecord: Sendable, Equatable, Codable {
         self.authTime = authTime
         self.amr = amr
         self.sessionID = sessionID
+        self.acr = acr
+        self.claims = claims
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.consumedAt = consumedAt

@@ -8,6 +8,9 @@ public struct Stores: Sendable {
     public var tokens: any TokenStore
     public var users: any UserStore
     public var sessions: any SessionStore
+    public var refreshTokens: any RefreshTokenStore
+    public var pushedAuthorizations: any PushedAuthorizationStore
+    public var replayCache: any ReplayCacheStore
     public var signingKeys: any SigningKeyStore
     /// Removes every expired row from every store; returns how many in all.
     public var purgeExpired: @Sendable (Date) async throws -> Int
@@ -18,7 +21,8 @@ public struct Stores: Sendable {
     public init(
         clients: any ClientStore, authorizations: any AuthorizationStore, codes: any CodeStore,
         tokens: any TokenStore, users: any UserStore, sessions: any SessionStore,
-        signingKeys: any SigningKeyStore,
+        refreshTokens: any RefreshTokenStore, pushedAuthorizations: any PushedAuthorizationStore,
+        replayCache: any ReplayCacheStore, signingKeys: any SigningKeyStore,
         purgeExpired: @escaping @Sendable (Date) async throws -> Int,
         shutdown: @escaping @Sendable () async throws -> Void
     ) {
@@ -28,6 +32,9 @@ public struct Stores: Sendable {
         self.tokens = tokens
         self.users = users
         self.sessions = sessions
+        self.refreshTokens = refreshTokens
+        self.pushedAuthorizations = pushedAuthorizations
+        self.replayCache = replayCache
         self.signingKeys = signingKeys
         self.purgeExpired = purgeExpired
         self.shutdown = shutdown

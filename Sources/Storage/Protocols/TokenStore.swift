@@ -7,5 +7,7 @@ public protocol TokenStore: Sendable {
     func find(tokenHash: Data) async throws -> AccessTokenRecord?
     /// Revokes every token issued from a grant; returns how many were revoked.
     @discardableResult func revokeGrant(grantID: String, now: Date) async throws -> Int
+    /// Revokes one token (RFC 7009); returns `false` when unknown or already revoked.
+    @discardableResult func revoke(tokenHash: Data, now: Date) async throws -> Bool
     @discardableResult func purgeExpired(now: Date) async throws -> Int
 }

@@ -48,6 +48,9 @@ public enum SQLStores {
         let tokens = SQLTokenStore(executor: executor)
         let sessions = SQLSessionStore(executor: executor)
         let authorizations = SQLAuthorizationStore(executor: executor)
+        let refreshTokens = SQLRefreshTokenStore(executor: executor)
+        let pushed = SQLPushedAuthorizationStore(executor: executor)
+        let replayCache = SQLReplayCacheStore(executor: executor)
         return Stores(
             clients: SQLClientStore(executor: executor),
             authorizations: authorizations,
@@ -55,13 +58,20 @@ public enum SQLStores {
             tokens: tokens,
             users: SQLUserStore(executor: executor),
             sessions: sessions,
+            refreshTokens: refreshTokens,
+            pushedAuthorizations: pushed,
+            replayCache: replayCache,
             signingKeys: SQLSigningKeyStore(executor: executor),
             purgeExpired: { now in
                 let purgedCodes = try await codes.purgeExpired(now: now)
                 let purgedTokens = try await tokens.purgeExpired(now: now)
                 let purgedSessions = try await sessions.purgeExpired(now: now)
                 let purgedAuthorizations = try await authorizations.purgeExpired(now: now)
+                let purgedRefreshTokens = try await refreshTokens.purgeExpired(now: now)
+                let purgedPushed = try await pushed.purgeExpired(now: now)
+                let purgedReplays = try await replayCache.purgeExpired(now: now)
                 return purgedCodes + purgedTokens + purgedSessions + purgedAuthorizations
+                    + purgedRefreshTokens + purgedPushed + purgedReplays
             },
             shutdown: { try await executor.close() }
         )

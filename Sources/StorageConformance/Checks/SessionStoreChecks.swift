@@ -30,6 +30,28 @@ enum SessionStoreChecks {
             #expect(try await stores.sessions.find(cookieHash: session.cookieHash, now: Fixtures.t0) == nil)
             #expect(try await stores.sessions.delete(id: "s1") == false)
         },
+        .init("sessions: find by id until expiresAt") { stores in
+            try await Fixtures.seed(stores)
+            let session = Fixtures.session("s1", expiresAt: Fixtures.at(100))
+            try await stores.sessions.create(session)
+            #expect(try await stores.sessions.find(id: "s1", now: Fixtures.at(99)) == session)
+            #expect(try await stores.sessions.find(id: "s1", now: Fixtures.at(100)) == nil)
+            #expect(try await stores.sessions.find(id: "s2", now: Fixtures.t0) == nil)
+        },
+        .init("sessions: clients are recorded once each and go with the session") { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.seed(stores, client: "client-0")
+            try await stores.sessions.create(Fixtures.session("s1"))
+            try await stores.sessions.addClient(sessionID: "s1", clientID: "client-1")
+            try await stores.sessions.addClient(sessionID: "s1", clientID: "client-0")
+            try await stores.sessions.addClient(sessionID: "s1", clientID: "client-1")
+            // An unknown session is ignored, not an error.
+            try await stores.sessions.addClient(sessionID: "gone", clientID: "client-1")
+            #expect(try await stores.sessions.clientIDs(sessionID: "s1") == ["client-0", "client-1"])
+            #expect(try await stores.sessions.clientIDs(sessionID: "gone") == [])
+            #expect(try await stores.sessions.delete(id: "s1"))
+            #expect(try await stores.sessions.clientIDs(sessionID: "s1") == [])
+        },
         .init("sessions: purge removes sessions expired at now") { stores in
             try await Fixtures.seed(stores)
             try await stores.sessions.create(Fixtures.session("old", expiresAt: Fixtures.at(10)))

@@ -29,6 +29,22 @@ enum TokenStoreChecks {
             #expect(try await stores.tokens.find(tokenHash: a1.tokenHash)?.revokedAt == Fixtures.at(30))
             #expect(try await stores.tokens.revokeGrant(grantID: "unknown", now: Fixtures.at(40)) == 0)
         },
+        .init("tokens: revoke revokes one token once") { stores in
+            try await Fixtures.seed(stores)
+            let token = Fixtures.token("a")
+            let other = Fixtures.token("b")
+            try await stores.tokens.create(token)
+            try await stores.tokens.create(other)
+            let outcome1 = try await stores.tokens.revoke(tokenHash: token.tokenHash, now: Fixtures.at(5))
+
+            #expect(outcome1)
+            #expect(try await stores.tokens.revoke(tokenHash: token.tokenHash, now: Fixtures.at(6)) == false)
+            let outcome2 = try await stores.tokens.revoke(tokenHash: Fixtures.hash("nope"), now: Fixtures.at(6))
+
+            #expect(outcome2 == false)
+            #expect(try await stores.tokens.find(tokenHash: token.tokenHash)?.revokedAt == Fixtures.at(5))
+            #expect(try await stores.tokens.find(tokenHash: other.tokenHash)?.revokedAt == nil)
+        },
         .init("tokens: purge removes expired tokens and keeps revoked live ones") { stores in
             try await Fixtures.seed(stores)
             let old = Fixtures.token("old", expiresAt: Fixtures.at(100))

@@ -1,4 +1,5 @@
 import Foundation
+import OIDC
 import SQLKit
 
 /// `ClientStore` over SQL (table `clients`). Every call reads the database, so a running server
@@ -10,7 +11,10 @@ struct SQLClientStore: ClientStore {
         let values = try Self.values(client)
         let inserted = try await executor.run { database in
             try await database.insert(into: "clients")
-                .columns("id", "name", "secret_hash", "redirect_uris", "auth_method", "created_at", "updated_at")
+                .columns(
+                    "id", "name", "secret_hash", "redirect_uris", "auth_method", "metadata",
+                    "registration_token_hash", "sealed_secret", "created_at", "updated_at"
+                )
                 .values(values)
                 .ignoringConflicts()
                 .returning("id")
@@ -37,6 +41,8 @@ struct SQLClientStore: ClientStore {
     func update(_ client: ClientRecord) async throws -> Bool {
         let secretHash = SQLColumnCoding.hex(client.secretHash)
         let redirectURIs = try SQLColumnCoding.json(client.redirectURIs)
+        let metadata = try SQLColumnCoding.json(client.metadata)
+        let registrationTokenHash = SQLColumnCoding.hex(client.registrationTokenHash)
         let updatedAt = SQLColumnCoding.millis(client.updatedAt)
         return try await executor.run { database in
             try await database.update("clients")
@@ -44,6 +50,9 @@ struct SQLClientStore: ClientStore {
                 .set("secret_hash", to: secretHash)
                 .set("redirect_uris", to: redirectURIs)
                 .set("auth_method", to: client.authMethod.rawValue)
+                .set("metadata", to: metadata)
+                .set("registration_token_hash", to: registrationTokenHash)
+                .set("sealed_secret", to: client.sealedSecret)
                 .set("updated_at", to: updatedAt)
                 .where("id", .equal, client.id)
                 .returning("id")
@@ -61,6 +70,8 @@ struct SQLClientStore: ClientStore {
         [
             client.id, client.name, SQLColumnCoding.hex(client.secretHash),
             try SQLColumnCoding.json(client.redirectURIs), client.authMethod.rawValue,
+            try SQLColumnCoding.json(client.metadata), SQLColumnCoding.hex(client.registrationTokenHash),
+            client.sealedSecret,
             SQLColumnCoding.millis(client.createdAt), SQLColumnCoding.millis(client.updatedAt),
         ]
     }
@@ -72,6 +83,9 @@ struct SQLClientStore: ClientStore {
             secretHash: try row.optionalHexData("secret_hash"),
             redirectURIs: try row.stringList("redirect_uris"),
             authMethod: try row.enumValue("auth_method", as: ClientRecord.AuthMethod.self),
+            metadata: try SQLColumnCoding.decodeJSON(ClientMetadata.self, from: try row.string("metadata")),
+            registrationTokenHash: try row.optionalHexData("registration_token_hash"),
+            sealedSecret: try row.optionalString("sealed_secret"),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )

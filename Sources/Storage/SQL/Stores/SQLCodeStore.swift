@@ -11,14 +11,14 @@ struct SQLCodeStore: CodeStore {
             try SQLColumnCoding.json(code.scopes), code.nonce, code.codeChallenge, code.codeChallengeMethod,
             SQLColumnCoding.millis(code.authTime), try SQLColumnCoding.json(code.amr), code.sessionID,
             SQLColumnCoding.millis(code.createdAt), SQLColumnCoding.millis(code.expiresAt),
-            SQLColumnCoding.millis(code.consumedAt),
+            SQLColumnCoding.millis(code.consumedAt), code.acr, code.claims,
         ]
         let inserted = try await executor.run { database in
             try await database.insert(into: "authorization_codes")
                 .columns(
                     "code_hash", "grant_id", "client_id", "redirect_uri", "user_id", "scopes", "nonce",
                     "code_challenge", "code_challenge_method", "auth_time", "amr", "session_id",
-                    "created_at", "expires_at", "consumed_at"
+                    "created_at", "expires_at", "consumed_at", "acr", "claims"
                 )
                 .values(values)
                 .ignoringConflicts()
@@ -76,6 +76,8 @@ struct SQLCodeStore: CodeStore {
             authTime: try row.date("auth_time"),
             amr: try row.stringList("amr"),
             sessionID: try row.optionalString("session_id"),
+            acr: try row.optionalString("acr"),
+            claims: try row.optionalString("claims"),
             createdAt: try row.date("created_at"),
             expiresAt: try row.date("expires_at"),
             consumedAt: try row.optionalDate("consumed_at")

@@ -34,6 +34,39 @@ struct SQLSessionStore: SessionStore {
         }
     }
 
+    func find(id: String, now: Date) async throws -> BrowserSessionRecord? {
+        try await executor.run { database in
+            try await database.select().column("*").from("browser_sessions")
+                .where("id", .equal, id)
+                .where("expires_at", .greaterThan, SQLColumnCoding.millis(now))
+                .first()
+                .map(Self.record(from:))
+        }
+    }
+
+    /// Idempotent: a client already recorded stays recorded once. An unknown session is ignored.
+    func addClient(sessionID: String, clientID: String) async throws {
+        try await executor.transaction { database in
+            guard try await database.select().column("id").from("browser_sessions")
+                .where("id", .equal, sessionID).first() != nil
+            else { return }
+            try await database.insert(into: "session_clients")
+                .columns("session_id", "client_id")
+                .values(sessionID, clientID)
+                .ignoringConflicts()
+                .run()
+        }
+    }
+
+    func clientIDs(sessionID: String) async throws -> [String] {
+        try await executor.run { database in
+            try await database.select().column("client_id").from("session_clients")
+                .where("session_id", .equal, sessionID)
+                .orderBy("client_id")
+                .all().map { try $0.string("client_id") }
+        }
+    }
+
     func delete(id: String) async throws -> Bool {
         try await executor.run { database in
             try await database.delete(from: "browser_sessions").where("id", .equal, id)

@@ -9,13 +9,13 @@ struct SQLTokenStore: TokenStore {
         let values: [any Encodable & Sendable] = [
             SQLColumnCoding.hex(token.tokenHash), token.grantID, token.clientID, token.userID,
             try SQLColumnCoding.json(token.scopes), SQLColumnCoding.millis(token.createdAt),
-            SQLColumnCoding.millis(token.expiresAt), SQLColumnCoding.millis(token.revokedAt),
+            SQLColumnCoding.millis(token.expiresAt), SQLColumnCoding.millis(token.revokedAt), token.claims,
         ]
         let inserted = try await executor.run { database in
             try await database.insert(into: "access_tokens")
                 .columns(
                     "token_hash", "grant_id", "client_id", "user_id", "scopes", "created_at", "expires_at",
-                    "revoked_at"
+                    "revoked_at", "claims"
                 )
                 .values(values)
                 .ignoringConflicts()
@@ -46,6 +46,18 @@ struct SQLTokenStore: TokenStore {
         }
     }
 
+    func revoke(tokenHash: Data, now: Date) async throws -> Bool {
+        let hash = SQLColumnCoding.hex(tokenHash)
+        return try await executor.run { database in
+            try await database.update("access_tokens")
+                .set("revoked_at", to: SQLColumnCoding.millis(now))
+                .where("token_hash", .equal, hash)
+                .where("revoked_at", .is, SQLLiteral.null)
+                .returning("token_hash")
+                .first() != nil
+        }
+    }
+
     func purgeExpired(now: Date) async throws -> Int {
         try await executor.run { database in
             try await database.delete(from: "access_tokens")
@@ -62,6 +74,7 @@ struct SQLTokenStore: TokenStore {
             clientID: try row.string("client_id"),
             userID: try row.string("user_id"),
             scopes: try row.stringList("scopes"),
+            claims: try row.optionalString("claims"),
             createdAt: try row.date("created_at"),
             expiresAt: try row.date("expires_at"),
             revokedAt: try row.optionalDate("revoked_at")
