@@ -3,8 +3,8 @@ import Foundation
 /// Metadata of a signing key. The private key itself lives in a file of the keys directory
 /// (mode 0600), never in the database.
 public struct SigningKeyRecord: Sendable, Equatable, Codable {
-    /// `next`: published in the JWKS, not yet signing. `active`: signs (exactly one).
-    /// `previous`: no longer signs, still published so tokens it signed verify.
+    /// `next`: published in the JWKS, not yet signing. `active`: signs (at most one per
+    /// algorithm). `previous`: no longer signs, still published so tokens it signed verify.
     /// `retired`: gone from the JWKS.
     public enum State: String, Sendable, Codable, CaseIterable {
         case next
@@ -25,10 +25,13 @@ public struct SigningKeyRecord: Sendable, Equatable, Codable {
     public var createdAt: Date
     public var activatedAt: Date?
     public var retiredAt: Date?
+    /// For a `next` key: when it is due to become `active` (it is published until then, so
+    /// relying parties' JWKS caches hold it before it signs). `nil`: no activation scheduled.
+    public var activatesAt: Date?
 
     public init(
         kid: String, algorithm: String, state: State, fileName: String, createdAt: Date,
-        activatedAt: Date? = nil, retiredAt: Date? = nil
+        activatedAt: Date? = nil, retiredAt: Date? = nil, activatesAt: Date? = nil
     ) {
         self.kid = kid
         self.algorithm = algorithm
@@ -37,5 +40,6 @@ public struct SigningKeyRecord: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.activatedAt = activatedAt
         self.retiredAt = retiredAt
+        self.activatesAt = activatesAt
     }
 }

@@ -3,5 +3,6 @@ enum Migrations {
     static let all: [Migration] = [
         .initialSchema,
         .sessionsRefreshRegistration,
+        .signingKeysPerAlgorithm,
     ]
 }
