@@ -44,7 +44,7 @@ public enum ProviderApplication {
         try await keyManager.ensureActiveKey(logger: logger)
         let keys = KeySetHolder(try await keyManager.loadKeySet(), version: try await stores.signingKeys.version())
 
-        let metadata = ProviderMetadata.forIssuer(settings.issuer)
+        let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let wechat = WeChatClient(httpClient: httpClient, endpoints: settings.wechatEndpoints, logger: logger)
@@ -96,6 +96,9 @@ public enum ProviderApplication {
         DiscoveryController(env: env).addRoutes(to: api)
         TokenController(env: env).addRoutes(to: api)
         UserInfoController(env: env).addRoutes(to: api)
+        if env.settings.registrationEnabled {
+            RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
+        }
         if let simulator = extras.simulator {
             simulator.addRoutes(to: router.group(RouterPath(simulatorMountPath)))
         }

@@ -20,6 +20,8 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     public var requestURIParameterSupported: Bool
     public var claimsParameterSupported: Bool
     public var promptValuesSupported: [String]
+    /// RFC 7591 §3 / OIDC Discovery §3 `registration_endpoint`: only when registration is enabled.
+    public var registrationEndpoint: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -41,6 +43,7 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case requestURIParameterSupported = "request_uri_parameter_supported"
         case claimsParameterSupported = "claims_parameter_supported"
         case promptValuesSupported = "prompt_values_supported"
+        case registrationEndpoint = "registration_endpoint"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -51,11 +54,14 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         public static let userinfo = "/userinfo"
         public static let jwks = "/jwks"
         public static let wechatCallback = "/callback/wechat"
+        /// RFC 7591 §3; the RFC 7592 client configuration endpoint is `/register/{client_id}`.
+        public static let registration = "/register"
     }
 
-    /// The metadata of this server for `issuer` (no trailing slash).
-    public static func forIssuer(_ issuer: String) -> ProviderMetadata {
-        ProviderMetadata(
+    /// The metadata of this server for `issuer` (no trailing slash); `registrationEnabled`
+    /// when Dynamic Client Registration is routed.
+    public static func forIssuer(_ issuer: String, registrationEnabled: Bool = false) -> ProviderMetadata {
+        var metadata = ProviderMetadata(
             issuer: issuer,
             authorizationEndpoint: issuer + Path.authorization,
             tokenEndpoint: issuer + Path.token,
@@ -76,5 +82,7 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
             claimsParameterSupported: false,
             promptValuesSupported: ["none", "login", "consent", "select_account"]
         )
+        if registrationEnabled { metadata.registrationEndpoint = issuer + Path.registration }
+        return metadata
     }
 }

@@ -24,6 +24,9 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         case requestNotSupported = "request_not_supported"
         case requestURINotSupported = "request_uri_not_supported"
         case registrationNotSupported = "registration_not_supported"
+        // RFC 7591 §3.2.2
+        case invalidRedirectURI = "invalid_redirect_uri"
+        case invalidClientMetadata = "invalid_client_metadata"
     }
 
     private let code: Code
@@ -74,6 +77,11 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func requestNotSupported(_ d: String? = nil) -> OAuthError { .init(.requestNotSupported, d) }
     public static func requestURINotSupported(_ d: String? = nil) -> OAuthError { .init(.requestURINotSupported, d) }
     public static func registrationNotSupported(_ d: String? = nil) -> OAuthError { .init(.registrationNotSupported, d) }
+    /// RFC 7591 §3.2.2: "The value of one or more redirection URIs is invalid."
+    public static func invalidRedirectURI(_ d: String? = nil) -> OAuthError { .init(.invalidRedirectURI, d) }
+    /// RFC 7591 §3.2.2: "The value of one of the client metadata fields is invalid and the
+    /// server has rejected this request."
+    public static func invalidClientMetadata(_ d: String? = nil) -> OAuthError { .init(.invalidClientMetadata, d) }
 
     /// Keeps only the characters RFC 6749 §5.2 allows in `error_description`.
     static func sanitized(_ text: String) -> String {

@@ -26,6 +26,10 @@ public struct ProviderSettings: Sendable {
     public var maxBodySize: Int
     /// How often running servers look for key changes, in seconds.
     public var keyRefreshInterval: Int
+    /// The initial access token (RFC 7591 §3) that guards `POST /register`; `nil` for none.
+    public var registrationInitialAccessToken: String? = nil
+    /// Whether clients may register without an initial access token (open registration).
+    public var registrationOpen: Bool = false
 
     public init(
         issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
@@ -52,4 +56,8 @@ public struct ProviderSettings: Sendable {
 
     /// Cookies get `Secure` whenever the issuer is https.
     public var usesHTTPS: Bool { issuer.hasPrefix("https://") }
+
+    /// Dynamic Client Registration is routed and advertised when it is open or guarded by an
+    /// initial access token.
+    public var registrationEnabled: Bool { registrationOpen || registrationInitialAccessToken != nil }
 }

@@ -17,6 +17,13 @@ public enum SettingsKey {
     public static let pendingAuthorizationLifetime = "tokens.login_lifetime"
     public static let maxBodySize = "http.max_body_size"
     public static let keyRefreshInterval = "keys.refresh_interval"
+    /// RFC 7591 §3 initial access token for `POST /register`; also read from
+    /// `registrationTokenVariable`.
+    public static let registrationInitialAccessToken = "registration.initial_access_token"
+    /// `true` lets anyone register a client without an initial access token.
+    public static let registrationOpen = "registration.open"
+    /// The short environment variable for `registrationInitialAccessToken`.
+    public static let registrationTokenVariable = "WECHAT_OIDC_REGISTRATION_TOKEN"
 
     public static func environmentName(_ key: String) -> String {
         "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")

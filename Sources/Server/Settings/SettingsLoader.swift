@@ -18,10 +18,18 @@ public enum SettingsLoader {
 
     /// The raw values, before defaults and validation.
     public static func reader(_ sources: Sources) async throws -> ConfigReader {
+        // The registration token's short variable stands for the standard one (which wins).
+        var environment = sources.environment
+        let registrationTokenName = SettingsKey.environmentName(SettingsKey.registrationInitialAccessToken)
+        if environment[registrationTokenName] == nil, let token = environment[SettingsKey.registrationTokenVariable] {
+            environment[registrationTokenName] = token
+        }
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(
-                environmentVariables: sources.environment,
-                secretsSpecifier: .specific([SettingsKey.environmentName(SettingsKey.websiteSecret)])
+                environmentVariables: environment,
+                secretsSpecifier: .specific([
+                    SettingsKey.environmentName(SettingsKey.websiteSecret), registrationTokenName, SettingsKey.registrationTokenVariable,
+                ])
             ).prefixKeys(with: "wechat_oidc"),
         ]
         if let file = sources.configFile {
@@ -87,7 +95,7 @@ public enum SettingsLoader {
         let openPlatformID = try text(SettingsKey.openPlatformID, defaults.openPlatformID).map {
             try SettingsValidation.openPlatformID($0)
         }
-        return ProviderSettings(
+        var settings = ProviderSettings(
             issuer: issuer,
             httpHost: text(SettingsKey.httpHost, defaults.httpHost) ?? defaults.httpHost,
             httpPort: try integer(SettingsKey.httpPort, defaults.httpPort, 0...65535),
@@ -103,6 +111,13 @@ public enum SettingsLoader {
             maxBodySize: try integer(SettingsKey.maxBodySize, 64 * 1024, 1024...(16 * 1024 * 1024)),
             keyRefreshInterval: try integer(SettingsKey.keyRefreshInterval, 10, 1...3600)
         )
+        settings.registrationInitialAccessToken = try config.string(
+            forKey: ConfigKey(SettingsKey.registrationInitialAccessToken), isSecret: true
+        ).flatMap { $0.isEmpty ? nil : try SettingsValidation.registrationToken($0) }
+        settings.registrationOpen = try text(SettingsKey.registrationOpen, nil).map {
+            try SettingsValidation.boolean($0, key: SettingsKey.registrationOpen)
+        } ?? false
+        return settings
     }
 
     /// Only the storage settings, for CLI commands that manage clients and keys.

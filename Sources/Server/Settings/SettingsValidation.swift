@@ -50,6 +50,27 @@ enum SettingsValidation {
         return raw
     }
 
+    /// The RFC 7591 §3 initial access token: long enough that guessing it is hopeless (the
+    /// endpoint does not throttle), e.g. `openssl rand -base64 32`.
+    static func registrationToken(_ raw: String) throws -> String {
+        guard (32...512).contains(raw.unicodeScalars.count), raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw SettingsError(
+                key: SettingsKey.registrationInitialAccessToken,
+                message: "must be 32 to 512 printable ASCII characters without spaces (also settable as \(SettingsKey.registrationTokenVariable))"
+            )
+        }
+        return raw
+    }
+
+    /// `true`/`false` (also `yes`/`no`, `1`/`0`).
+    static func boolean(_ raw: String, key: String) throws -> Bool {
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw SettingsError(key: key, message: "must be true or false, got \"\(raw)\"")
+        }
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }

@@ -28,6 +28,8 @@ struct TestProvider: Sendable {
         var websiteSecretOverride: String?
         var openPlatformID: String?? = .none
         var keyRefreshInterval = 10
+        /// Adjusts the settings before the server starts (e.g. enabling registration).
+        var adjustSettings: @Sendable (inout ProviderSettings) -> Void = { _ in }
     }
 
     static func run(_ options: Options = Options(), _ body: @Sendable (TestProvider) async throws -> Void) async throws {
@@ -47,7 +49,7 @@ struct TestProvider: Sendable {
         case .none: app.openPlatformID
         case .some(let value): value
         }
-        let settings = ProviderSettings(
+        var settings = ProviderSettings(
             issuer: issuer, httpHost: "127.0.0.1", httpPort: port,
             databaseURL: directory + "/test.sqlite", keysDirectory: directory + "/keys",
             wechatEndpoints: WeChatEndpoints(openBaseURL: base, apiBaseURL: base),
@@ -55,6 +57,7 @@ struct TestProvider: Sendable {
             openPlatformID: openPlatformID,
             maxBodySize: 16 * 1024, keyRefreshInterval: options.keyRefreshInterval
         )
+        options.adjustSettings(&settings)
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         let clock = ManualProviderClock()
