@@ -42,7 +42,9 @@ public enum ProviderApplication {
     ) async throws -> some ApplicationProtocol {
         let keyManager = SigningKeyManager(store: stores.signingKeys, directory: settings.keysDirectory, clock: clock)
         try await keyManager.ensureActiveKey(logger: logger)
-        let keys = KeySetHolder(try await keyManager.loadKeySet(), version: try await stores.signingKeys.version())
+        // The version first: a key change made while loading shows up as a newer version.
+        let keyVersion = try await stores.signingKeys.version()
+        let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
         let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
         let encoder = JSONEncoder()
@@ -65,9 +67,10 @@ public enum ProviderApplication {
             logger: logger
         )
         app.addServices(
-            // Running servers pick up `keys rotate` / `keys retire` without a restart.
+            // Running servers promote pre-published keys when due and pick up `keys rotate` /
+            // `activate` / `retire` without a restart.
             PeriodicService(name: "signing key refresh", interval: .seconds(settings.keyRefreshInterval), logger: logger) {
-                try await keys.refreshIfChanged(manager: keyManager)
+                try await keys.refresh(manager: keyManager, logger: logger)
             },
             // Expired codes, tokens, pending logins and sessions leave the database.
             PeriodicService(name: "purge of expired rows", interval: .seconds(60), logger: logger) {

@@ -34,7 +34,7 @@ struct DiscoveryAndKeysTests {
         }
     }
 
-    @Test("oidcc-server-rotate-keys: rotation publishes a new kid and modulus; the old key stays until retired")
+    @Test("oidcc-server-rotate-keys: rotation publishes a new kid and modulus before it signs; the old key stays until retired (OIDC Core §10.1.1)")
     func rotation() async throws {
         try await TestProvider.run(.init(keyRefreshInterval: 1)) { p in
             func jwks() async throws -> [[String: String]] {
@@ -44,8 +44,15 @@ struct DiscoveryAndKeysTests {
             let before = try await jwks()
             #expect(before.count == 1)
             let oldKid = try #require(before.first?["kid"])
-            let manager = SigningKeyManager(store: p.stores.signingKeys, directory: p.settings.keysDirectory)
-            let new = try await manager.rotate()
+            let rp = try await p.registerClient()
+            func signingKid() async throws -> String? {
+                let code = try #require(try await p.login(rp)["code"])
+                let token = try await p.token(rp, code: code)
+                return try await p.verifyIDToken(try #require(token.json["id_token"] as? String)).header["kid"]
+            }
+            // `keys rotate`: published at once, signing after the pre-publication delay.
+            let manager = SigningKeyManager(store: p.stores.signingKeys, directory: p.settings.keysDirectory, clock: p.clock)
+            let new = try await manager.rotate(algorithm: .rs256, activation: .after(SigningKeyManager.defaultPrepublication))
             var after: [[String: String]] = []
             for _ in 0..<60 {
                 after = try await jwks()
@@ -54,12 +61,18 @@ struct DiscoveryAndKeysTests {
             }
             #expect(Set(after.compactMap { $0["kid"] }) == [oldKid, new.kid])
             #expect(Set(after.compactMap { $0["n"] }).count == 2)
+            #expect(try await signingKid() == oldKid)
 
-            let rp = try await p.registerClient()
-            let code = try #require(try await p.login(rp)["code"])
-            let token = try await p.token(rp, code: code)
-            let verified = try await p.verifyIDToken(try #require(token.json["id_token"] as? String))
-            #expect(verified.header["kid"] == new.kid)
+            // The delay passes: a running server promotes the new key; the old one stays published.
+            p.clock.advance(seconds: SigningKeyManager.defaultPrepublication)
+            var kid: String?
+            for _ in 0..<60 {
+                kid = try await signingKid()
+                if kid == new.kid { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(kid == new.kid)
+            #expect(Set(try await jwks().compactMap { $0["kid"] }) == [oldKid, new.kid])
 
             try await manager.retire(kid: oldKid)
             for _ in 0..<60 {
