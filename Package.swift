@@ -73,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "StorageConformance",
-            dependencies: ["Storage"],
+            dependencies: ["Storage", "OIDC"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -55,7 +55,7 @@ public enum ProviderApplication {
             door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
-            logger: logger, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata
+            logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)
         var app = Application(
@@ -87,18 +87,22 @@ public enum ProviderApplication {
         router.get("/health") { _, _ in "ok" }
         AuthorizeController(env: env).addRoutes(to: router)
         CallbackController(env: env).addRoutes(to: router)
+        LogoutController(env: env).addRoutes(to: router)
         // Endpoints a browser-based (public) client calls from its own origin. No cookies are
         // involved there, so any origin may read them (CORS without credentials).
         let api = router.group().add(middleware: CORSMiddleware(
             allowOrigin: .all, allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .options], maxAge: .seconds(3600)
         ))
         // Preflight requests must match a route for the group's CORS middleware to answer them.
-        for path in [ProviderMetadata.Path.discovery, ProviderMetadata.Path.jwks, ProviderMetadata.Path.token, ProviderMetadata.Path.userinfo] {
+        for path in [ProviderMetadata.Path.discovery, ProviderMetadata.Path.jwks, ProviderMetadata.Path.token, ProviderMetadata.Path.userinfo,
+                     ProviderMetadata.Path.revocation, ProviderMetadata.Path.introspection] {
             api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         DiscoveryController(env: env).addRoutes(to: api)
         TokenController(env: env).addRoutes(to: api)
         UserInfoController(env: env).addRoutes(to: api)
+        RevocationController(env: env).addRoutes(to: api)
+        IntrospectionController(env: env).addRoutes(to: api)
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

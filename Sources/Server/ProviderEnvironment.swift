@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import OIDC
@@ -15,6 +16,8 @@ struct ProviderEnvironment: Sendable {
     let pages: PageRenderer
     let validator: AuthorizationValidator
     let logger: Logger
+    /// For calls the provider makes itself (back-channel logout, client metadata fetches).
+    let httpClient: HTTPClient
     /// The discovery document, serialized once.
     let discoveryJSON: [UInt8]
     let metadata: ProviderMetadata
@@ -31,7 +34,7 @@ struct ProviderEnvironment: Sendable {
         return ClientDescription(
             id: record.id, name: record.name, redirectURIs: record.redirectURIs,
             authMethod: ClientDescription.AuthMethod(rawValue: record.authMethod.rawValue) ?? .clientSecretBasic,
-            secretHash: record.secretHash
+            secretHash: record.secretHash, metadata: record.metadata
         )
     }
 }

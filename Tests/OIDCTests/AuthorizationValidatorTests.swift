@@ -97,10 +97,12 @@ struct AuthorizationValidatorTests {
         #expect(ok.codeChallengeMethod == "S256")
     }
 
-    @Test("prompt=none without a session → login_required (OIDC Core §3.1.2.6)")
-    func promptNone() {
-        #expect(failure(TestClients.base([("prompt", "none")]))
-            == .redirect(.loginRequired("no signed-in session; the user must sign in with WeChat"), redirectURI: "https://rp.example/cb", state: "xyz", responseMode: .query))
+    @Test("prompt=none passes validation; whether a session answers it is SessionPolicy's call (OIDC Core §3.1.2.1)")
+    func promptNone() throws {
+        let ok = try v.validate(TestClients.request(TestClients.base([("prompt", "none")])), client: TestClients.confidential).get()
+        #expect(ok.prompt == ["none"])
+        #expect(failure(TestClients.base([("prompt", "none login")]))
+            == .redirect(.invalidRequest("prompt=none cannot be combined with other values"), redirectURI: "https://rp.example/cb", state: "xyz", responseMode: .query))
     }
 
     @Test("request and request_uri → request_not_supported / request_uri_not_supported (OIDC Core §6)")

@@ -20,6 +20,10 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public var loginHint: String?
     public var display: String?
     public var uiLocales: String?
+    public var claimsLocales: String?
+    public var idTokenHint: String?
+    public var acrValues: String?
+    public var claims: String?
     public var request: String?
     public var requestURI: String?
     /// Names of parameters that appeared more than once.
@@ -56,6 +60,10 @@ public struct AuthorizationRequest: Sendable, Equatable {
         loginHint = value("login_hint")
         display = value("display")
         uiLocales = value("ui_locales")
+        claimsLocales = value("claims_locales")
+        idTokenHint = value("id_token_hint")
+        acrValues = value("acr_values")
+        claims = value("claims")
         request = value("request")
         requestURI = value("request_uri")
         repeatedParameters = repeated

@@ -27,6 +27,7 @@ public enum AuthorizationResponse {
     /// Appends form-encoded parameters to a URI's query, keeping any query it already has and
     /// placing them before a fragment (redirect URIs have none, but be safe).
     public static func append(_ parameters: [(String, String)], to uri: String) -> String {
+        guard !parameters.isEmpty else { return uri }
         var base = uri
         var fragment = ""
         if let hash = base.firstIndex(of: "#") {

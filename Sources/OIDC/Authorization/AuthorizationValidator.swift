@@ -44,13 +44,36 @@ public struct AuthorizationValidator: Sendable {
         case .success(let granted): scopes = granted
         }
         if let error = CheckPKCE.run(request, client: client) { return refuse(error) }
-        if let error = CheckPrompt.run(request) { return refuse(error) }
+        let prompt: Set<String>
+        switch CheckPrompt.run(request) {
+        case .failure(let error): return refuse(error)
+        case .success(let values): prompt = values
+        }
+        let maxAge: Int?
+        switch CheckMaxAge.run(request, client: client) {
+        case .failure(let error): return refuse(error)
+        case .success(let value): maxAge = value
+        }
+        let claims: ClaimsRequest?
+        switch CheckClaimsParameter.run(request) {
+        case .failure(let error): return refuse(error)
+        case .success(let value): claims = value
+        }
 
-        return .success(ValidatedAuthorization(
-            client: client, redirectURI: redirectURI, scopes: scopes, state: request.state,
-            nonce: request.nonce, codeChallenge: request.codeChallenge,
+        var valid = ValidatedAuthorization(
+            client: client, redirectURI: redirectURI,
+            scopes: OfflineAccessRule.apply(scopes: scopes, prompt: prompt, client: client),
+            state: request.state, nonce: request.nonce, codeChallenge: request.codeChallenge,
             codeChallengeMethod: request.codeChallenge == nil ? nil : (request.codeChallengeMethod ?? "S256"),
             responseMode: responseMode
-        ))
+        )
+        valid.prompt = prompt
+        valid.maxAge = maxAge
+        valid.idTokenHint = request.idTokenHint
+        valid.loginHint = request.loginHint
+        valid.uiLocales = request.uiLocales
+        valid.claims = claims
+        valid.requestedACRs = (request.acrValues?.split(separator: " ").map(String.init) ?? []) + (claims?.requestedACRs ?? [])
+        return .success(valid)
     }
 }

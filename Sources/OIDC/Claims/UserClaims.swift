@@ -19,6 +19,16 @@ public struct UserClaims: Sendable, Equatable {
         self.openID = openID
     }
 
+    /// The claims granted by `scopes` plus those named in `requested` (the `claims` parameter,
+    /// OIDC Core §5.5: "used to request that specific Claims be returned"), as a flat JSON object
+    /// of strings. Only claims this provider knows are ever released.
+    public func released(for scopes: [String], requested: Set<String>) -> [String: String] {
+        var claims = released(for: scopes)
+        let all = released(for: [Scope.profile, Scope.wechat])
+        for name in requested { if let value = all[name] { claims[name] = value } }
+        return claims
+    }
+
     /// The claims granted by `scopes`, as a flat JSON object of strings.
     public func released(for scopes: [String]) -> [String: String] {
         var claims = ["sub": subject]
@@ -37,6 +47,9 @@ public struct UserClaims: Sendable, Equatable {
         }
         return claims
     }
+
+    /// Every user claim this type can release.
+    public static let names: Set<String> = ["name", "nickname", "picture", "locale", "wechat_unionid", "wechat_openid"]
 
     /// WeChat languages (`zh_CN`, `zh_TW`, `en`) as BCP 47 tags (OIDC Core §5.1 `locale`).
     static func bcp47(_ language: String) -> String {

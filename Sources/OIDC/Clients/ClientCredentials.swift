@@ -54,6 +54,9 @@ public struct ClientCredentials: Sendable, Equatable {
     /// Checks the credentials against the registered client. Confidential clients prove their
     /// secret by Basic or by POST (constant-time comparison of SHA-256 digests); public clients
     /// present none (RFC 6749 §2.1, §3.2.1; `none` in OIDC Registration §2).
+    /// The `token_endpoint_auth_method` values this server verifies (OIDC Registration §2).
+    public static let supportedMethods = ["client_secret_basic", "client_secret_post", "none"]
+
     public func authenticate(against client: ClientDescription?) -> Result<ClientDescription, OAuthError> {
         guard let client, client.id == clientID else {
             return .failure(.invalidClient("client authentication failed"))
@@ -64,7 +67,9 @@ public struct ClientCredentials: Sendable, Equatable {
                 return .failure(.invalidClient("client authentication failed"))
             }
             return .success(client)
-        case (.none, .none, .none):
+        case (.none, .none, .none) where client.authMethod == .none:
+            // Only a client registered without credentials may present none; a client that
+            // authenticates with keys (private_key_jwt) must send its assertion.
             return .success(client)
         default:
             return .failure(.invalidClient("client authentication failed"))

@@ -22,6 +22,20 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     public var promptValuesSupported: [String]
     /// RFC 7591 §3 / OIDC Discovery §3 `registration_endpoint`: only when registration is enabled.
     public var registrationEndpoint: String? = nil
+    /// RP-Initiated Logout 1.0 §2.1.
+    public var endSessionEndpoint: String? = nil
+    /// RFC 7009 / RFC 8414 §2.
+    public var revocationEndpoint: String? = nil
+    public var revocationEndpointAuthMethodsSupported: [String]? = nil
+    /// RFC 7662 / RFC 8414 §2.
+    public var introspectionEndpoint: String? = nil
+    public var introspectionEndpointAuthMethodsSupported: [String]? = nil
+    /// Back-Channel Logout 1.0 §2.1.
+    public var backchannelLogoutSupported: Bool? = nil
+    public var backchannelLogoutSessionSupported: Bool? = nil
+    /// OIDC Discovery §3.
+    public var acrValuesSupported: [String]? = nil
+    public var claimTypesSupported: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -44,6 +58,15 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case claimsParameterSupported = "claims_parameter_supported"
         case promptValuesSupported = "prompt_values_supported"
         case registrationEndpoint = "registration_endpoint"
+        case endSessionEndpoint = "end_session_endpoint"
+        case revocationEndpoint = "revocation_endpoint"
+        case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+        case introspectionEndpoint = "introspection_endpoint"
+        case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
+        case backchannelLogoutSupported = "backchannel_logout_supported"
+        case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
+        case acrValuesSupported = "acr_values_supported"
+        case claimTypesSupported = "claim_types_supported"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -56,6 +79,9 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         public static let wechatCallback = "/callback/wechat"
         /// RFC 7591 §3; the RFC 7592 client configuration endpoint is `/register/{client_id}`.
         public static let registration = "/register"
+        public static let endSession = "/logout"
+        public static let revocation = "/revoke"
+        public static let introspection = "/introspect"
     }
 
     /// The metadata of this server for `issuer` (no trailing slash); `registrationEnabled`
@@ -70,19 +96,28 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
             scopesSupported: Scope.supported,
             responseTypesSupported: ["code"],
             responseModesSupported: ResponseMode.allCases.map(\.rawValue),
-            grantTypesSupported: ["authorization_code"],
+            grantTypesSupported: ["authorization_code", "refresh_token"],
             subjectTypesSupported: ["public"],
             idTokenSigningAlgValuesSupported: ["RS256"],
-            tokenEndpointAuthMethodsSupported: ClientDescription.AuthMethod.allCases.map(\.rawValue),
+            tokenEndpointAuthMethodsSupported: ClientCredentials.supportedMethods,
             claimsSupported: Scope.claimsSupported,
             codeChallengeMethodsSupported: ["S256"],
             authorizationResponseIssParameterSupported: true,
             requestParameterSupported: false,
             requestURIParameterSupported: false,
-            claimsParameterSupported: false,
+            claimsParameterSupported: true,
             promptValuesSupported: ["none", "login", "consent", "select_account"]
         )
         if registrationEnabled { metadata.registrationEndpoint = issuer + Path.registration }
+        metadata.endSessionEndpoint = issuer + Path.endSession
+        metadata.revocationEndpoint = issuer + Path.revocation
+        metadata.revocationEndpointAuthMethodsSupported = ClientCredentials.supportedMethods
+        metadata.introspectionEndpoint = issuer + Path.introspection
+        metadata.introspectionEndpointAuthMethodsSupported = ClientCredentials.supportedMethods.filter { $0 != "none" }
+        metadata.backchannelLogoutSupported = true
+        metadata.backchannelLogoutSessionSupported = true
+        metadata.acrValuesSupported = ACR.supported
+        metadata.claimTypesSupported = ["normal"]
         return metadata
     }
 }

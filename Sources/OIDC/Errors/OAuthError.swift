@@ -27,6 +27,11 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         // RFC 7591 §3.2.2
         case invalidRedirectURI = "invalid_redirect_uri"
         case invalidClientMetadata = "invalid_client_metadata"
+        // RFC 7009 §2.2.1
+        case unsupportedTokenType = "unsupported_token_type"
+        // RFC 9126 §2.3 / OIDC Core §3.1.2.6
+        case invalidRequestObject = "invalid_request_object"
+        case invalidRequestURI = "invalid_request_uri"
     }
 
     private let code: Code
@@ -72,6 +77,9 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func unsupportedGrantType(_ d: String? = nil) -> OAuthError { .init(.unsupportedGrantType, d) }
     public static func invalidToken(_ d: String? = nil) -> OAuthError { .init(.invalidToken, d) }
     public static func insufficientScope(_ d: String? = nil) -> OAuthError { .init(.insufficientScope, d) }
+    public static func unsupportedTokenType(_ d: String? = nil) -> OAuthError { .init(.unsupportedTokenType, d) }
+    public static func invalidRequestObject(_ d: String? = nil) -> OAuthError { .init(.invalidRequestObject, d) }
+    public static func invalidRequestURI(_ d: String? = nil) -> OAuthError { .init(.invalidRequestURI, d) }
     public static func loginRequired(_ d: String? = nil) -> OAuthError { .init(.loginRequired, d) }
     public static func interactionRequired(_ d: String? = nil) -> OAuthError { .init(.interactionRequired, d) }
     public static func requestNotSupported(_ d: String? = nil) -> OAuthError { .init(.requestNotSupported, d) }

@@ -11,13 +11,25 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
     public var atHash: String?
     public var amr: [String]?
     public var sid: String?
+    /// OIDC Core §2 `acr`, only when the client asked for a class this provider knows.
+    public var acr: String?
+    /// User claims requested for the ID token by the `claims` parameter (OIDC Core §5.5), e.g.
+    /// `nickname`; never one of the names above.
+    public var extra: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, azp, exp, iat
         case authTime = "auth_time"
         case nonce
         case atHash = "at_hash"
-        case amr, sid
+        case amr, sid, acr
+    }
+
+    private struct ExtraKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public init(
@@ -52,5 +64,13 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
         try c.encodeIfPresent(atHash, forKey: .atHash)
         if let amr, !amr.isEmpty { try c.encode(amr, forKey: .amr) }
         try c.encodeIfPresent(sid, forKey: .sid)
+        if let acr, !acr.isEmpty { try c.encode(acr, forKey: .acr) }
+        if !extra.isEmpty {
+            let reserved = Set(["iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "sid", "acr"])
+            var others = encoder.container(keyedBy: ExtraKey.self)
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !reserved.contains(name) && !value.isEmpty {
+                try others.encode(value, forKey: ExtraKey(stringValue: name))
+            }
+        }
     }
 }

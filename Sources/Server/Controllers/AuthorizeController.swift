@@ -4,8 +4,9 @@ import Hummingbird
 import OIDC
 import Storage
 
-/// `GET|POST /authorize` (OIDC Core §3.1.2): validates the request, stores it as a pending
-/// authorization bound to this browser, and sends the browser to WeChat.
+/// `GET|POST /authorize` (OIDC Core §3.1.2): validates the request, then answers it from the
+/// browser's SSO session when `prompt`, `max_age` and `id_token_hint` allow, or stores it as a
+/// pending authorization bound to this browser and sends the browser to WeChat.
 struct AuthorizeController: Sendable {
     let env: ProviderEnvironment
 
@@ -43,9 +44,44 @@ struct AuthorizeController: Sendable {
                 message: error.errorDescription ?? "The application sent an invalid request.",
                 code: error.error
             )
-        case .failure(.redirect(let error, let redirectURI, let state, _)):
-            return HTTPHelpers.redirect(to: AuthorizationResponse.failure(redirectURI: redirectURI, error: error, state: state, issuer: env.issuer))
+        case .failure(.redirect(let error, let redirectURI, let state, let mode)):
+            return env.responder.failure(redirectURI: redirectURI, error: error, state: state, mode: mode)
         case .success(let valid):
+            return try await answer(valid, request: request)
+        }
+    }
+
+    /// From the session, or through WeChat (OIDC Core §3.1.2.3).
+    private func answer(_ valid: ValidatedAuthorization, request: Request) async throws -> Response {
+        func refuse(_ error: OAuthError) -> Response {
+            env.responder.failure(redirectURI: valid.redirectURI, error: error, state: valid.state, mode: valid.responseMode)
+        }
+        var hintSubject: String?
+        if let hint = valid.idTokenHint {
+            guard let verified = await env.hintVerifier.verify(hint, jwksJSON: env.keys.current.jwksJSON) else {
+                return refuse(.invalidRequest("id_token_hint is not an ID token issued by this provider"))
+            }
+            hintSubject = verified.subject
+        }
+        let session = try await env.browserSessions.current(request)
+        let decision = SessionPolicy.decide(
+            prompt: valid.prompt, maxAge: valid.maxAge,
+            session: session.map { SessionPolicy.Session(userID: $0.userID, authTime: $0.authTime) },
+            hintSubject: hintSubject, now: env.clock.now()
+        )
+        switch decision {
+        case .fail(let error):
+            return refuse(error)
+        case .reuse:
+            guard let session else { return refuse(.loginRequired("the user must sign in with WeChat")) }
+            let code = try await env.codeIssuer.issue(CodeIssuer.Grant(
+                clientID: valid.client.id, redirectURI: valid.redirectURI, userID: session.userID,
+                scopes: valid.scopes, nonce: valid.nonce, codeChallenge: valid.codeChallenge,
+                codeChallengeMethod: valid.codeChallengeMethod, authTime: session.authTime, amr: session.amr,
+                sessionID: session.id, acr: valid.acr, claims: valid.claims?.json
+            ))
+            return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
+        case .login:
             return try await startWeChatLogin(valid, request: request)
         }
     }
@@ -62,6 +98,9 @@ struct AuthorizeController: Sendable {
             browserValue = env.random.token()
             cookies.append(BrowserBinding.cookie(name: env.browserCookieName, value: browserValue, secure: env.settings.usesHTTPS))
         }
+        var extras: [String: String] = [:]
+        if let acr = valid.acr { extras[PendingExtras.acr] = acr }
+        if let claims = valid.claims { extras[PendingExtras.claims] = claims.json }
         let upstreamState = env.random.alphanumeric(length: 32)
         let pending = PendingAuthorization(
             upstreamState: upstreamState,
@@ -75,10 +114,17 @@ struct AuthorizeController: Sendable {
             codeChallengeMethod: valid.codeChallengeMethod,
             responseMode: valid.responseMode.rawValue,
             door: env.door.name,
+            extras: extras,
             createdAt: now,
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
         return HTTPHelpers.redirect(to: env.door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
     }
+}
+
+/// Keys of `PendingAuthorization.extras`: request values that travel through the WeChat leg.
+enum PendingExtras {
+    static let acr = "acr"
+    static let claims = "claims"
 }

@@ -52,26 +52,22 @@ struct CallbackController: Sendable {
             identities: identity.keys, profile: identity.profile,
             newUserID: env.random.alphanumeric(length: 24), now: now
         )
-        let authorizationCode = env.random.token()
-        let record = AuthorizationCodeRecord(
-            codeHash: SecretHash.sha256(authorizationCode),
-            grantID: env.random.token(bytes: 16),
-            clientID: pending.clientID,
-            redirectURI: pending.redirectURI,
-            userID: user.id,
-            scopes: pending.scopes,
-            nonce: pending.nonce,
-            codeChallenge: pending.codeChallenge,
-            codeChallengeMethod: pending.codeChallengeMethod,
-            authTime: now,
-            amr: [Self.amr(for: pending.door)],
-            createdAt: now,
-            expiresAt: now.addingTimeInterval(TimeInterval(env.settings.codeLifetime))
-        )
-        try await env.stores.codes.create(record)
-        return HTTPHelpers.redirect(to: AuthorizationResponse.success(
-            redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, issuer: env.issuer
+        let amr = [Self.amr(for: pending.door)]
+        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: amr, replacing: request)
+        let authorizationCode = try await env.codeIssuer.issue(CodeIssuer.Grant(
+            clientID: pending.clientID, redirectURI: pending.redirectURI, userID: user.id,
+            scopes: pending.scopes, nonce: pending.nonce, codeChallenge: pending.codeChallenge,
+            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: amr,
+            sessionID: session.id, acr: pending.extras[PendingExtras.acr], claims: pending.extras[PendingExtras.claims]
         ))
+        return env.responder.success(
+            redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, mode: Self.mode(pending), cookies: [sessionCookie],
+            afterUpstream: true
+        )
+    }
+
+    private static func mode(_ pending: PendingAuthorization) -> ResponseMode {
+        ResponseMode(rawValue: pending.responseMode) ?? .query
     }
 
     /// The `amr` value naming how the user proved who they are at WeChat.
@@ -95,7 +91,7 @@ struct CallbackController: Sendable {
     }
 
     private func redirectError(_ error: OAuthError, pending: PendingAuthorization) -> Response {
-        HTTPHelpers.redirect(to: AuthorizationResponse.failure(redirectURI: pending.redirectURI, error: error, state: pending.state, issuer: env.issuer))
+        env.responder.failure(redirectURI: pending.redirectURI, error: error, state: pending.state, mode: Self.mode(pending), afterUpstream: true)
     }
 
     private func failedPage(_ message: String) -> Response {

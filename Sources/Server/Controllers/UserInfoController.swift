@@ -34,16 +34,12 @@ struct UserInfoController: Sendable {
         guard record.scopes.contains(Scope.openID) else {
             return challenge(.insufficientScope("the access token was not granted the openid scope"))
         }
-        guard let user = try await env.stores.users.find(id: record.userID) else {
+        guard let claims = try await UserClaimsLoader(env: env).load(userID: record.userID) else {
             return challenge(.invalidToken("the access token is invalid or expired"))
         }
-        let identities = try await env.stores.users.identities(ofUser: user.id)
-        let claims = UserClaims(
-            subject: user.id, nickname: user.nickname, pictureURL: user.pictureURL, locale: user.locale,
-            unionID: identities.first { $0.kind == .unionID && $0.namespace == env.settings.openPlatformID }?.subject,
-            openID: identities.first { $0.kind == .openID && $0.namespace == env.settings.website.appID }?.subject
-        )
-        return HTTPHelpers.json(claims.released(for: record.scopes), noStore: true)
+        // OIDC Core §5.5: claims requested for userinfo by the `claims` parameter are released too.
+        let requested = record.claims.flatMap(ClaimsRequest.parse).map { Set($0.userinfo.keys) } ?? []
+        return HTTPHelpers.json(claims.released(for: record.scopes, requested: requested), noStore: true)
     }
 
     /// RFC 6750 §2.1 (header) and §2.2 (form body, POST only); "Clients MUST NOT use more than

@@ -30,6 +30,12 @@ public struct ProviderSettings: Sendable {
     public var registrationInitialAccessToken: String? = nil
     /// Whether clients may register without an initial access token (open registration).
     public var registrationOpen: Bool = false
+    /// How long a browser SSO session lasts after the WeChat login, in seconds.
+    public var sessionLifetime: Int = 7 * 86_400
+    /// Absolute lifetime of a refresh token family (no rotation outlives it), in seconds.
+    public var refreshTokenLifetime: Int = 30 * 86_400
+    /// A refresh token not used for this long expires (each rotation restarts it), in seconds.
+    public var refreshTokenIdleLifetime: Int = 14 * 86_400
 
     public init(
         issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

@@ -24,6 +24,9 @@ public enum SettingsKey {
     public static let registrationOpen = "registration.open"
     /// The short environment variable for `registrationInitialAccessToken`.
     public static let registrationTokenVariable = "WECHAT_OIDC_REGISTRATION_TOKEN"
+    public static let sessionLifetime = "session.lifetime"
+    public static let refreshTokenLifetime = "tokens.refresh_token_lifetime"
+    public static let refreshTokenIdleLifetime = "tokens.refresh_token_idle_lifetime"
 
     public static func environmentName(_ key: String) -> String {
         "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")

@@ -111,6 +111,10 @@ public enum SettingsLoader {
             maxBodySize: try integer(SettingsKey.maxBodySize, 64 * 1024, 1024...(16 * 1024 * 1024)),
             keyRefreshInterval: try integer(SettingsKey.keyRefreshInterval, 10, 1...3600)
         )
+        settings.sessionLifetime = try integer(SettingsKey.sessionLifetime, settings.sessionLifetime, 60...(366 * 86_400))
+        settings.refreshTokenLifetime = try integer(SettingsKey.refreshTokenLifetime, settings.refreshTokenLifetime, 60...(366 * 86_400))
+        settings.refreshTokenIdleLifetime = try integer(
+            SettingsKey.refreshTokenIdleLifetime, settings.refreshTokenIdleLifetime, 60...(366 * 86_400))
         settings.registrationInitialAccessToken = try config.string(
             forKey: ConfigKey(SettingsKey.registrationInitialAccessToken), isSecret: true
         ).flatMap { $0.isEmpty ? nil : try SettingsValidation.registrationToken($0) }

@@ -24,6 +24,23 @@ enum PageTemplates {
     <p class="muted">You can close this page and start again from the application you came from.</p>
     """ + layoutFoot
 
+    /// OAuth 2.0 Form Post Response Mode §2 (its example, with a button for when scripts are off).
+    static let formPost = """
+    <!doctype html>
+    <html lang="en"><head><meta charset="utf-8"><title>Submit This Form</title></head>
+    <body><form method="post" action="{{action}}">
+    {{#fields}}<input type="hidden" name="{{name}}" value="{{value}}">
+    {{/fields}}<noscript><p>Your browser has scripts turned off: press the button to continue.</p>
+    <button type="submit">Continue</button></noscript>
+    </form><script>document.forms[0].submit();</script></body></html>
+    """
+
+    static let loggedOut = layoutHead + """
+    <h1 id="logged-out">You have signed out</h1>
+    <p>Your session with the sign-in service has ended{{#clientName}} and {{clientName}} was told{{/clientName}}.</p>
+    <p class="muted">You can close this page.</p>
+    """ + layoutFoot
+
     static let demoHome = layoutHead + """
     <h1>wechat-oidc demo app</h1>
     <p>An ordinary OpenID Connect relying party. It sends you to the provider at <code>{{issuer}}</code>,
