@@ -57,10 +57,11 @@ class Provider:
             [str(self.binary), *args], env=env, capture_output=True, text=True, timeout=120
         )
 
-    def register_client(self, name: str, *, public: bool = False) -> RegisteredClient:
-        """`wechat-oidc clients create --json` with a fresh loopback redirect URI (nothing
-        listens there: the tests stop at the redirect and hand its URL to the library)."""
-        redirect_uri = f"http://127.0.0.1:{free_port()}/callback"
+    def register_client(self, name: str, *, public: bool = False, redirect_uri: str | None = None) -> RegisteredClient:
+        """`wechat-oidc clients create --json`, by default with a fresh loopback redirect URI
+        (nothing listens there: the tests stop at the redirect and hand its URL to the library);
+        `redirect_uri` for an RP that does listen (e.g. Apache with mod_auth_openidc)."""
+        redirect_uri = redirect_uri or f"http://127.0.0.1:{free_port()}/callback"
         args = ["clients", "create", "--name", name, "--redirect-uri", redirect_uri, "--json"]
         if public:
             args.append("--public")

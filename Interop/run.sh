@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interop tests: stock OIDC client libraries (Authlib, pyoidc) log in against wechat-oidc.
+# Interop tests: stock OIDC relying parties (Authlib, pyoidc, go-oidc, Apache mod_auth_openidc)
+# log in against wechat-oidc.
 # Creates Interop/.venv if missing, installs the pinned requirements (again only when
 # requirements.txt changes), then runs pytest; the exit code is pytest's.
 # The provider binary: $WECHAT_OIDC_BIN, default .build/debug/wechat-oidc.
