@@ -6,6 +6,8 @@ import SQLKit
 /// which is what `version()` reads — so it also sees changes made by another process.
 struct SQLSigningKeyStore: SigningKeyStore {
     private static let counterName = "signing_keys"
+    /// Every change takes this lock, so changes run one after the other (see `SQLTransactionKind`).
+    private static let lockName = "signing_keys"
 
     let executor: any SQLExecutor
 
@@ -16,7 +18,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
             key.kid, key.algorithm, key.state.rawValue, key.fileName, SQLColumnCoding.millis(key.createdAt),
             SQLColumnCoding.millis(key.activatedAt), SQLColumnCoding.millis(key.retiredAt),
         ]
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             let inserted = try await database.insert(into: "signing_keys")
                 .columns("kid", "algorithm", "state", "file_name", "created_at", "activated_at", "retired_at")
                 .values(values)
@@ -41,7 +43,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
     /// Activating the key that is already active changes nothing.
     func activate(kid: String, now: Date) async throws {
         let nowMillis = SQLColumnCoding.millis(now)
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             let state = try await Self.state(of: kid, on: database)
             guard let state, state != .retired else {
                 throw StorageError.notFound("no signing key \(kid) that can be activated")
@@ -63,7 +65,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
     /// Retiring a retired key changes nothing (its `retiredAt` stays).
     func retire(kid: String, now: Date) async throws {
         let nowMillis = SQLColumnCoding.millis(now)
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             guard let state = try await Self.state(of: kid, on: database) else {
                 throw StorageError.notFound("no signing key \(kid)")
             }
