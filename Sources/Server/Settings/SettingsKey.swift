@@ -18,6 +18,10 @@ public enum SettingsKey {
     public static let maxBodySize = "http.max_body_size"
     public static let keyRefreshInterval = "keys.refresh_interval"
 
+    /// Settings whose values are redacted wherever the configuration library reports access
+    /// (the database URL may carry a PostgreSQL password).
+    public static let secrets: Set<String> = [websiteSecret, databaseURL]
+
     public static func environmentName(_ key: String) -> String {
         "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
     }
