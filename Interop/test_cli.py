@@ -69,5 +69,9 @@ def test_keys_rotate_is_published_without_restart(provider):
         time.sleep(0.5)
     assert new_kid in [k["kid"] for k in keys]
     assert {k["kid"] for k in before} <= {k["kid"] for k in keys}  # old keys stay published
+    # Pre-published: in the JWKS now, signing only after keys.prepublication (or `keys activate`).
     listing = provider.cli("keys", "list").stdout
-    assert f"{new_kid}\tRS256\tactive" in listing
+    assert f"{new_kid}\tRS256\tnext" in listing
+    activated = provider.cli("keys", "activate", new_kid)
+    assert activated.returncode == 0, activated.stderr
+    assert f"{new_kid}\tRS256\tactive" in provider.cli("keys", "list").stdout

@@ -61,6 +61,32 @@ import Testing
         #expect(rows.first?.2 == 1_750_000_000_000)
     }
 
+    @Test func aSchemaNewerThanThisProgramIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("db.sqlite")
+        let report = try await SQLStores.migrate(databaseURL: path, logger: logger)
+        let known = Migrations.all.map(\.version).max() ?? 0
+        #expect(report.applied.map(\.version) == Migrations.all.map(\.version))
+        #expect(report.schemaVersion == known)
+        #expect(try await SQLStores.migrate(databaseURL: path, logger: logger).applied.isEmpty)
+
+        let executor = try await SQLiteExecutor.open(.file(path: path), logger: logger)
+        try await executor.run { database in
+            try await database.insert(into: Migrator.tableName).columns("version", "name", "applied_at")
+                .values(known + 1, "from a newer release", 0).run()
+        }
+        try await executor.close()
+
+        let error = await #expect(throws: StorageError.self) {
+            let stores = try await SQLStores.open(databaseURL: path, logger: logger)
+            try await stores.shutdown()
+        }
+        #expect(error?.isIncompatibleSchema == true)
+        #expect(error?.detail.contains("at version \(known + 1)") == true, "\(error?.detail ?? "")")
+        #expect(error?.detail.contains("up to version \(known)") == true, "\(error?.detail ?? "")")
+    }
+
     @Test func concurrentOpensOfANewFileAllSucceedAndMigrateOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

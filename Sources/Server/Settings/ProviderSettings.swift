@@ -9,7 +9,7 @@ public struct ProviderSettings: Sendable {
     public var issuer: String
     public var httpHost: String
     public var httpPort: Int
-    /// A SQLite file path or `sqlite://PATH`.
+    /// A SQLite file path, `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS`.
     public var databaseURL: String
     public var keysDirectory: String
     public var wechatEndpoints: WeChatEndpoints

@@ -28,6 +28,10 @@ public enum SettingsKey {
     public static let refreshTokenLifetime = "tokens.refresh_token_lifetime"
     public static let refreshTokenIdleLifetime = "tokens.refresh_token_idle_lifetime"
 
+    /// Settings whose values are redacted wherever the configuration library reports access
+    /// (the database URL may carry a PostgreSQL password).
+    public static let secrets: Set<String> = [websiteSecret, databaseURL]
+
     public static func environmentName(_ key: String) -> String {
         "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
     }

@@ -27,9 +27,9 @@ public enum SettingsLoader {
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(
                 environmentVariables: environment,
-                secretsSpecifier: .specific([
-                    SettingsKey.environmentName(SettingsKey.websiteSecret), registrationTokenName, SettingsKey.registrationTokenVariable,
-                ])
+                secretsSpecifier: .specific(
+                    Set(SettingsKey.secrets.map(SettingsKey.environmentName)).union([registrationTokenName, SettingsKey.registrationTokenVariable])
+                )
             ).prefixKeys(with: "wechat_oidc"),
         ]
         if let file = sources.configFile {
@@ -69,7 +69,7 @@ public enum SettingsLoader {
 
     static func build(_ config: ConfigReader, defaults: Defaults) throws -> ProviderSettings {
         func text(_ key: String, _ fallback: String?) -> String? {
-            let value = config.string(forKey: ConfigKey(key), isSecret: key == SettingsKey.websiteSecret)
+            let value = config.string(forKey: ConfigKey(key), isSecret: SettingsKey.secrets.contains(key))
             guard let value, !value.isEmpty else { return fallback }
             return value
         }
@@ -128,7 +128,7 @@ public enum SettingsLoader {
     public static func storage(_ sources: Sources) async throws -> (databaseURL: String, keysDirectory: String) {
         let config = try await reader(sources)
         let defaults = Defaults()
-        let db = config.string(forKey: ConfigKey(SettingsKey.databaseURL)).flatMap { $0.isEmpty ? nil : $0 } ?? defaults.databaseURL
+        let db = config.string(forKey: ConfigKey(SettingsKey.databaseURL), isSecret: true).flatMap { $0.isEmpty ? nil : $0 } ?? defaults.databaseURL
         let keys = config.string(forKey: ConfigKey(SettingsKey.keysDirectory)).flatMap { $0.isEmpty ? nil : $0 } ?? defaults.keysDirectory
         return (db, keys)
     }

@@ -5,6 +5,7 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
         case notFound
         case backend
         case invalidURL
+        case incompatibleSchema
     }
 
     private let code: Code
@@ -22,10 +23,13 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
     public static func backend(_ detail: String) -> StorageError { .init(.backend, detail) }
     /// The database URL cannot be used.
     public static func invalidURL(_ detail: String) -> StorageError { .init(.invalidURL, detail) }
+    /// The database's schema is newer than this program knows (a newer release migrated it).
+    public static func incompatibleSchema(_ detail: String) -> StorageError { .init(.incompatibleSchema, detail) }
 
     public var isConflict: Bool { code == .conflict }
     public var isNotFound: Bool { code == .notFound }
     public var isBackend: Bool { code == .backend }
     public var isInvalidURL: Bool { code == .invalidURL }
+    public var isIncompatibleSchema: Bool { code == .incompatibleSchema }
     public var description: String { "\(code): \(detail)" }
 }

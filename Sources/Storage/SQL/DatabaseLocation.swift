@@ -7,10 +7,10 @@ import Foundation
 /// - `sqlite://PATH` (relative: `sqlite://data/db.sqlite`; absolute: `sqlite:///var/lib/db.sqlite`)
 ///   and `sqlite:PATH`
 /// - `sqlite::memory:` or `:memory:` (tests)
-/// - `postgres://…` / `postgresql://…`: recognized, not supported yet.
+/// - `postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS` or `postgresql://…` (see `PostgresLocation`)
 enum DatabaseLocation: Sendable, Equatable {
     case sqlite(SQLiteLocation)
-    case postgres(url: String)
+    case postgres(PostgresLocation)
 
     /// Parses `databaseURL`; throws `StorageError.invalidURL` naming the problem.
     static func parse(_ databaseURL: String) throws -> DatabaseLocation {
@@ -20,7 +20,7 @@ enum DatabaseLocation: Sendable, Equatable {
 
         let lowered = text.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            return .postgres(url: text)
+            return .postgres(try PostgresLocation.parse(text))
         }
         let path: String
         if lowered.hasPrefix("sqlite://") {
@@ -30,7 +30,7 @@ enum DatabaseLocation: Sendable, Equatable {
         } else if let schemeEnd = lowered.range(of: "://") {
             let scheme = lowered[..<schemeEnd.lowerBound]
             throw StorageError.invalidURL(
-                "unsupported database URL scheme '\(scheme)'; use a file path, sqlite://PATH or sqlite::memory:"
+                "unsupported database URL scheme '\(scheme)'; use a file path, sqlite://PATH, sqlite::memory: or postgres://…"
             )
         } else {
             path = text
@@ -44,5 +44,16 @@ enum DatabaseLocation: Sendable, Equatable {
             throw StorageError.invalidURL("the SQLite path '\(path)' has a query string; options are not supported")
         }
         return .sqlite(.file(path: path))
+    }
+}
+
+extension DatabaseLocation: CustomStringConvertible {
+    /// For logs and messages: a PostgreSQL password is replaced by `***`.
+    var description: String {
+        switch self {
+        case .sqlite(.memory): "sqlite::memory:"
+        case .sqlite(.file(let path)): "sqlite://" + path
+        case .postgres(let location): location.redactedURL
+        }
     }
 }

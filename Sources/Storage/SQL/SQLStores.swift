@@ -9,36 +9,75 @@ import Logging
 /// ```
 ///
 /// One implementation of every store is written over SQLKit; what differs between databases
-/// lives in `SQLDialectProfile`, and connection handling in an `SQLExecutor`, so PostgreSQL can be
-/// added here without changing callers.
+/// lives in `SQLDialectProfile`, and connection handling in an `SQLExecutor` (`SQLiteExecutor`,
+/// `PostgresExecutor`).
 public enum SQLStores {
     /// Opens the database, applies pending migrations and returns the stores.
     ///
     /// - Parameter databaseURL: one of
     ///   - a file path (`data/db.sqlite`, `/var/lib/wechat-oidc/db.sqlite`);
     ///   - `sqlite://PATH` (`sqlite://data/db.sqlite`, `sqlite:///var/lib/db.sqlite`) or `sqlite:PATH`;
-    ///   - `sqlite::memory:` or `:memory:` for a private in-memory database (tests).
+    ///   - `sqlite::memory:` or `:memory:` for a private in-memory database (tests);
+    ///   - `postgres://USER:PASSWORD@HOST:PORT/DATABASE` or `postgresql://…`, with options
+    ///     `sslmode` (`disable`, `prefer` (default), `require`, `verify-ca`, `verify-full`),
+    ///     `sslrootcert`, `pool_size` (default 10), `connect_timeout` (seconds, default 10) and
+    ///     `schema` (an existing schema instead of `public`).
     ///
     ///   Missing parent directories of a SQLite file are created. The file is opened in WAL mode
     ///   with `synchronous=NORMAL`, a busy timeout (so the CLI and a running server can share it)
-    ///   and foreign keys on.
-    /// - Throws: `StorageError.invalidURL` for an unusable URL (including `postgres://…`, which is
-    ///   not supported yet); `StorageError.backend` when the database cannot be opened or migrated.
+    ///   and foreign keys on. PostgreSQL is reached through a pool of up to `pool_size` connections;
+    ///   several processes may open the same database at once (migrations are applied once).
+    /// - Throws: `StorageError.invalidURL` for an unusable URL; `StorageError.incompatibleSchema`
+    ///   when the schema is newer than this program knows; `StorageError.backend` when the database
+    ///   cannot be opened or migrated.
     public static func open(databaseURL: String, logger: Logger) async throws -> Stores {
-        switch try DatabaseLocation.parse(databaseURL) {
-        case .postgres:
-            throw StorageError.invalidURL(
-                "PostgreSQL support arrives later; use a SQLite file path or sqlite://PATH for now"
-            )
+        let executor = try await openMigrated(databaseURL: databaseURL, logger: logger).executor
+        return makeStores(executor: executor)
+    }
+
+    /// Opens the database, applies pending migrations, reports what was applied and closes it
+    /// (`wechat-oidc migrate`).
+    public static func migrate(databaseURL: String, logger: Logger) async throws -> MigrationReport {
+        let (executor, report) = try await openMigrated(databaseURL: databaseURL, logger: logger)
+        try await executor.close()
+        return report
+    }
+
+    /// `databaseURL` fit for logs and terminals: a PostgreSQL password becomes `***`. A URL that
+    /// does not parse is not echoed at all.
+    public static func redacted(databaseURL: String) -> String {
+        guard let location = try? DatabaseLocation.parse(databaseURL) else { return "(an invalid database URL)" }
+        return location.description
+    }
+
+    static func openExecutor(_ location: DatabaseLocation, logger: Logger) async throws -> any SQLExecutor {
+        switch location {
         case .sqlite(let location):
-            let executor = try await SQLiteExecutor.open(location, logger: logger)
-            do {
-                try await Migrator(executor: executor, logger: logger).migrate()
-            } catch {
-                try? await executor.close()
-                throw error
-            }
-            return makeStores(executor: executor)
+            return try await SQLiteExecutor.open(location, logger: logger)
+        case .postgres(let location):
+            return try await PostgresExecutor.open(location, logger: logger)
+        }
+    }
+
+    private static func openMigrated(
+        databaseURL: String, logger: Logger
+    ) async throws -> (executor: any SQLExecutor, report: MigrationReport) {
+        let location = try DatabaseLocation.parse(databaseURL)
+        let executor = try await openExecutor(location, logger: logger)
+        do {
+            let migrator = Migrator(executor: executor, logger: logger)
+            let applied = try await migrator.migrateReportingSteps()
+            let versions = try await migrator.appliedVersions()
+            let report = MigrationReport(
+                database: location.description,
+                applied: applied.map { MigrationReport.Step(version: $0.version, name: $0.name) },
+                schemaVersion: versions.last ?? 0,
+                knownVersion: migrator.knownVersion
+            )
+            return (executor, report)
+        } catch {
+            try? await executor.close()
+            throw error
         }
     }
 

@@ -104,7 +104,7 @@ struct SQLiteExecutor: SQLExecutor {
     }
 
     func transaction<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        _ kind: SQLTransactionKind, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let database = self.database
         let gate = self.gate
@@ -112,8 +112,9 @@ struct SQLiteExecutor: SQLExecutor {
         return try await Task {
             do {
                 return try await gate.withGate {
-                    try await database.execute(sql: SQLRaw(profile.beginWriteTransaction)) { _ in }
+                    try await database.execute(sql: SQLRaw(profile.begin(kind))) { _ in }
                     do {
+                        try await profile.lock(kind.lockNames, on: database)
                         let value = try await body(database)
                         try await database.execute(sql: SQLRaw("COMMIT")) { _ in }
                         return value

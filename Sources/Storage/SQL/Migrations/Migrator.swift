@@ -2,12 +2,16 @@ import Foundation
 import Logging
 import SQLKit
 
-/// Applies pending migrations, each in its own write transaction, recording them in
+/// Applies pending migrations, each in its own transaction, recording them in
 /// `schema_migrations (version, name, applied_at)`.
 ///
-/// Safe when several processes start at once: each migration's transaction first takes the
-/// database's write lock (SQLite `BEGIN IMMEDIATE`, or the dialect's `migrationLock`), then checks
+/// Safe when several processes start at once: each migration's transaction first takes a lock
+/// (a `.locking` transaction: SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory lock), then checks
 /// whether the version is recorded, so exactly one process applies it and the others skip it.
+///
+/// Refuses a database whose schema is newer than the newest migration this program knows (a
+/// newer release migrated it): it throws `StorageError.incompatibleSchema` naming both versions
+/// rather than run old code on a schema it does not understand.
 struct Migrator: Sendable {
     static let tableName = "schema_migrations"
 
@@ -21,17 +25,26 @@ struct Migrator: Sendable {
         self.logger = logger
     }
 
+    /// The newest version this program can apply.
+    var knownVersion: Int { migrations.last?.version ?? 0 }
+
     /// Applies every migration not yet recorded; returns the versions this call applied.
     @discardableResult
     func migrate(now: Date = Date()) async throws -> [Int] {
-        var applied: [Int] = []
-        let lock = executor.profile.migrationLock
+        try await migrateReportingSteps(now: now).map(\.version)
+    }
+
+    /// Applies every migration not yet recorded; returns the ones this call applied.
+    func migrateReportingSteps(now: Date = Date()) async throws -> [Migration] {
+        var applied: [Migration] = []
+        let knownVersion = self.knownVersion
         for migration in migrations {
-            let didApply = try await executor.transaction { database in
-                if let lock {
-                    try await database.execute(sql: SQLRaw(lock)) { _ in }
-                }
+            let didApply = try await executor.transaction(.locking([Self.tableName])) { database in
                 try await Self.createTable(on: database)
+                let newest = try await Self.newestVersion(on: database)
+                if newest > knownVersion {
+                    throw Self.schemaTooNew(newest, known: knownVersion)
+                }
                 let existing = try await database.select().column("version")
                     .from(Self.tableName)
                     .where("version", .equal, migration.version)
@@ -48,10 +61,9 @@ struct Migrator: Sendable {
                 logger.info("Applied database migration", metadata: [
                     "version": .stringConvertible(migration.version), "name": .string(migration.name),
                 ])
-                applied.append(migration.version)
+                applied.append(migration)
             }
         }
-        try await warnAboutNewerSchema()
         return applied
     }
 
@@ -63,6 +75,13 @@ struct Migrator: Sendable {
         }
     }
 
+    static func schemaTooNew(_ version: Int, known: Int) -> StorageError {
+        .incompatibleSchema(
+            "the database schema is at version \(version), newer than this wechat-oidc knows (up to version \(known)); "
+                + "run a wechat-oidc release that knows version \(version), or a database that matches this one"
+        )
+    }
+
     private static func createTable(on database: any SQLDatabase) async throws {
         try await database.create(table: tableName).ifNotExists()
             .column("version", type: .bigint, .primaryKey(autoIncrement: false))
@@ -71,12 +90,10 @@ struct Migrator: Sendable {
             .run()
     }
 
-    private func warnAboutNewerSchema() async throws {
-        let known = migrations.last?.version ?? 0
-        if let newest = try await appliedVersions().last, newest > known {
-            logger.warning("The database schema is newer than this program knows", metadata: [
-                "schemaVersion": .stringConvertible(newest), "knownVersion": .stringConvertible(known),
-            ])
-        }
+    /// The highest recorded version, 0 when none.
+    private static func newestVersion(on database: any SQLDatabase) async throws -> Int {
+        try await database.select().column("version").from(tableName)
+            .orderBy("version", .descending).limit(1)
+            .first(decodingColumn: "version", as: Int.self) ?? 0
     }
 }

@@ -6,6 +6,8 @@ import SQLKit
 /// transaction, which is what `version()` reads — so it also sees changes made by another process.
 struct SQLSigningKeyStore: SigningKeyStore {
     private static let counterName = "signing_keys"
+    /// Every change takes this lock, so changes run one after the other (see `SQLTransactionKind`).
+    private static let lockName = "signing_keys"
 
     let executor: any SQLExecutor
 
@@ -17,7 +19,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
             SQLColumnCoding.millis(key.activatedAt), SQLColumnCoding.millis(key.retiredAt),
             SQLColumnCoding.millis(key.activatesAt),
         ]
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             let inserted = try await database.insert(into: "signing_keys")
                 .columns("kid", "algorithm", "state", "file_name", "created_at", "activated_at", "retired_at", "activates_at")
                 .values(values)
@@ -42,7 +44,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
     /// Activating the key that is already active changes nothing.
     func activate(kid: String, now: Date) async throws {
         let nowMillis = SQLColumnCoding.millis(now)
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             guard let row = try await Self.row(of: kid, on: database), row.state != .retired else {
                 throw StorageError.notFound("no signing key \(kid) that can be activated")
             }
@@ -59,7 +61,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
     func promote(kid: String, now: Date) async throws -> Bool {
         let nowMillis = SQLColumnCoding.millis(now)
         do {
-            return try await executor.transaction { database in
+            return try await executor.transaction(.locking([Self.lockName])) { database in
                 guard let row = try await Self.row(of: kid, on: database), row.state == .next,
                       let due = row.activatesAt, due <= nowMillis
                 else { return false }
@@ -75,7 +77,7 @@ struct SQLSigningKeyStore: SigningKeyStore {
     /// scheduled activation.
     func retire(kid: String, now: Date) async throws {
         let nowMillis = SQLColumnCoding.millis(now)
-        try await executor.transaction { database in
+        try await executor.transaction(.locking([Self.lockName])) { database in
             guard let row = try await Self.row(of: kid, on: database) else {
                 throw StorageError.notFound("no signing key \(kid)")
             }

@@ -6,8 +6,11 @@ import SQLKit
 struct SQLUserStore: UserStore {
     let executor: any SQLExecutor
 
-    /// In one write transaction: look the keys up in the order given, take the first owner,
-    /// otherwise insert `newUserID`; link the keys nobody owns yet; apply the non-nil profile values.
+    /// In one transaction holding a lock per identity key (so two logins naming the same person
+    /// run one after the other, and logins of different people in parallel): look the keys up in
+    /// the order given, take the first owner, otherwise insert `newUserID`; link the keys nobody
+    /// owns yet; apply the non-nil profile values, holding the owner's lock too (logins through
+    /// different keys of one user then cannot overwrite each other's profile update).
     /// A key already linked to another user stays with that user (identities are never moved).
     /// `updatedAt` becomes `now` only when a profile value actually changed.
     func findOrCreate(
@@ -17,7 +20,8 @@ struct SQLUserStore: UserStore {
             throw StorageError.backend("findOrCreate needs at least one identity key")
         }
         let nowMillis = SQLColumnCoding.millis(now)
-        return try await executor.transaction { database in
+        let dialect = executor.profile
+        return try await executor.transaction(.locking(identities.map(Self.lockName(of:)))) { database in
             var ownerID: String?
             var linkedKeys: Set<IdentityKey> = []
             for key in identities {
@@ -29,6 +33,9 @@ struct SQLUserStore: UserStore {
 
             let user: UserRecord
             if let ownerID {
+                // Identity locks are all taken before any user lock, and one user lock at most:
+                // no two transactions can wait for each other in a cycle.
+                try await dialect.lock([Self.lockName(ofUser: ownerID)], on: database)
                 user = try await Self.applyProfile(profile, toUser: ownerID, nowMillis: nowMillis, on: database)
             } else {
                 user = UserRecord(
@@ -78,6 +85,16 @@ struct SQLUserStore: UserStore {
                     )
                 }
         }
+    }
+
+    /// The lock taken by every transaction that reads or links `key`.
+    private static func lockName(of key: IdentityKey) -> String {
+        "identity/\(key.kind.rawValue)/\(key.namespace)/\(key.subject)"
+    }
+
+    /// The lock taken before a user's profile is read and rewritten.
+    private static func lockName(ofUser id: String) -> String {
+        "user/\(id)"
     }
 
     private static func owner(of key: IdentityKey, on database: any SQLDatabase) async throws -> String? {
