@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import OIDC
 @testable import Server
-@testable import Storage
+import Storage
 import WeChat
 import WeChatSimulator
 
@@ -20,7 +20,7 @@ struct KeyRotationCluster: Sendable {
     /// Runs `body` with a key manager on a connection of its own, like the `keys` command in
     /// another process; it shares the servers' clock.
     func withAdminManager<T: Sendable>(_ body: @Sendable (SigningKeyManager) async throws -> T) async throws -> T {
-        let stores = try await diagOpen(databaseURL)
+        let stores = try await SQLStores.open(databaseURL: databaseURL, logger: Self.logger)
         do {
             let result = try await body(SigningKeyManager(store: stores.signingKeys, directory: keysDirectory, clock: clock))
             try await stores.shutdown()
@@ -95,7 +95,7 @@ struct KeyRotationCluster: Sendable {
             openPlatformID: app.openPlatformID,
             maxBodySize: 16 * 1024, keyRefreshInterval: keyRefreshInterval
         )
-        let stores = try await diagOpen(databaseURL)
+        let stores = try await SQLStores.open(databaseURL: databaseURL, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let application = try await ProviderApplication.buildApplication(
@@ -160,16 +160,4 @@ func eventually(within seconds: Double = 10, _ condition: @Sendable () async thr
         try await Task.sleep(for: .milliseconds(100))
     }
     return try await condition()
-}
-
-func diagOpen(_ path: String) async throws -> Stores {
-    let executor = try await SQLiteExecutor.open(.file(path: path), logger: KeyRotationCluster.logger)
-    do {
-        try await Migrator(executor: executor, logger: KeyRotationCluster.logger).migrate()
-    } catch {
-        FileHandle.standardError.write(Data("DIAG migrate failed: \(error)\n".utf8))
-        do { try await executor.close() } catch { FileHandle.standardError.write(Data("DIAG close failed: \(error)\n".utf8)) }
-        throw error
-    }
-    return SQLStores.makeStores(executor: executor)
 }
