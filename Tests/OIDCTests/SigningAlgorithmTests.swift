@@ -20,8 +20,10 @@ struct SigningAlgorithmTests {
         )
     }
 
-    static func material(_ algorithm: SigningAlgorithm) throws -> SigningKeyMaterial {
-        let (kid, pem) = try SigningKeyMaterial.generate(algorithm)
+    /// Key `slot` of `algorithm`, generated once for the whole suite (RSA generation is CPU work
+    /// that would otherwise hold the cooperative threads every test shares).
+    static func material(_ algorithm: SigningAlgorithm, _ slot: Int = 0) async throws -> SigningKeyMaterial {
+        let (kid, pem) = try await TestKeyCache.shared.key(algorithm, slot)
         return try SigningKeyMaterial(kid: kid, algorithm: algorithm, pem: pem)
     }
 
@@ -43,8 +45,8 @@ struct SigningAlgorithmTests {
 
     @Test("each algorithm signs with its active key; jwt-kit verifies it against the JWKS", arguments: SigningAlgorithm.allCases)
     func signAndVerify(_ algorithm: SigningAlgorithm) async throws {
-        let rsa = try Self.material(.rs256)
-        let key = algorithm == .rs256 ? rsa : try Self.material(algorithm)
+        let rsa = try await Self.material(.rs256)
+        let key = algorithm == .rs256 ? rsa : try await Self.material(algorithm)
         let keySet = try KeySet(signing: algorithm == .rs256 ? [rsa] : [rsa, key], alsoPublished: [])
         let token = try keySet.sign(Self.claims(), algorithm: algorithm)
         #expect(try Self.header(token) == ["alg": algorithm.jwsName, "kid": key.kid, "typ": "JWT"])
@@ -66,8 +68,8 @@ struct SigningAlgorithmTests {
 
     @Test("PS256 uses PSS (randomized: two signatures differ) and is not RS256")
     func ps256IsPSS() async throws {
-        let rsa = try Self.material(.rs256)
-        let pss = try Self.material(.ps256)
+        let rsa = try await Self.material(.rs256)
+        let pss = try await Self.material(.ps256)
         let keySet = try KeySet(signing: [rsa, pss], alsoPublished: [])
         let first = try keySet.sign(Self.claims(), algorithm: .ps256)
         let second = try keySet.sign(Self.claims(), algorithm: .ps256)
@@ -91,8 +93,8 @@ struct SigningAlgorithmTests {
     }
 
     @Test("sign(_:) is RS256; unknown or unavailable algorithms are refused, never downgraded")
-    func defaultsAndRefusals() throws {
-        let rsa = try Self.material(.rs256)
+    func defaultsAndRefusals() async throws {
+        let rsa = try await Self.material(.rs256)
         let keySet = try KeySet(active: rsa, alsoPublished: [])
         #expect(try Self.header(try keySet.sign(Self.claims()))["alg"] == "RS256")
         #expect(try Self.header(try keySet.sign(Self.claims(), algorithm: nil as String?))["alg"] == "RS256")
@@ -105,14 +107,14 @@ struct SigningAlgorithmTests {
     }
 
     @Test("a key set needs an active RS256 key and at most one active key per algorithm")
-    func keySetShape() throws {
-        let ec = try Self.material(.es256)
+    func keySetShape() async throws {
+        let ec = try await Self.material(.es256)
         #expect(throws: SigningKeyError.noActiveKey("RS256")) { try KeySet(signing: [ec], alsoPublished: []) }
         #expect(throws: SigningKeyError.noActiveKey("RS256")) { try KeySet(active: ec, alsoPublished: []) }
-        let rsa = try Self.material(.rs256)
-        let otherRSA = try Self.material(.rs256)
+        let rsa = try await Self.material(.rs256)
+        let otherRSA = try await Self.material(.rs256, 1)
         #expect(throws: (any Error).self) { try KeySet(signing: [rsa, otherRSA], alsoPublished: []) }
-        let pss = try Self.material(.ps256)
+        let pss = try await Self.material(.ps256)
         let set = try KeySet(signing: [ec, rsa, pss], alsoPublished: [otherRSA, ec])
         #expect(set.supportedAlgorithms == [.rs256, .ps256, .es256])
         #expect(set.active.kid == rsa.kid)
@@ -121,10 +123,10 @@ struct SigningAlgorithmTests {
     }
 
     @Test("JWKS: EC keys carry kty EC, crv P-256, 32-octet x and y; RSA keys n and e; all use=sig, alg, no private parts, no padding")
-    func jwksMembers() throws {
-        let rsa = try Self.material(.rs256)
-        let pss = try Self.material(.ps256)
-        let ec = try Self.material(.es256)
+    func jwksMembers() async throws {
+        let rsa = try await Self.material(.rs256)
+        let pss = try await Self.material(.ps256)
+        let ec = try await Self.material(.es256)
         let set = try KeySet(signing: [rsa, ec], alsoPublished: [pss])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(set.jwksJSON)) as? [String: [[String: String]]])
         let keys = try #require(json["keys"])
@@ -152,14 +154,14 @@ struct SigningAlgorithmTests {
     }
 
     @Test("kid is the RFC 7638 thumbprint: the RFC's own RSA example, and EC keys from their published members")
-    func thumbprints() throws {
+    func thumbprints() async throws {
         // RFC 7638 §3.1.
         let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
         let modulus = try #require(Data(base64URLEncoded: n))
         #expect(SigningKeyMaterial.thumbprint(modulus: modulus, exponent: Data([1, 0, 1])) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
 
         for algorithm in SigningAlgorithm.allCases {
-            let key = try Self.material(algorithm)
+            let key = try await Self.material(algorithm)
             let jwk = key.publicJWK
             // §3.2: the required members only, in lexicographic order, no whitespace.
             let members = algorithm == .es256
@@ -171,14 +173,32 @@ struct SigningAlgorithmTests {
     }
 
     @Test("keys must fit their algorithm")
-    func keyTypes() throws {
-        let (_, ecPEM) = try SigningKeyMaterial.generate(.es256)
-        let (_, rsaPEM) = try SigningKeyMaterial.generate(.rs256)
+    func keyTypes() async throws {
+        let (_, ecPEM) = try await TestKeyCache.shared.key(.es256, 0)
+        let (_, rsaPEM) = try await TestKeyCache.shared.key(.rs256, 0)
         #expect(throws: (any Error).self) { try SigningKeyMaterial(kid: "k", algorithm: .rs256, pem: ecPEM) }
         #expect(throws: (any Error).self) { try SigningKeyMaterial(kid: "k", algorithm: .ps256, pem: ecPEM) }
         #expect(throws: (any Error).self) { try SigningKeyMaterial(kid: "k", algorithm: .es256, pem: rsaPEM) }
         #expect(throws: (any Error).self) { try SigningKeyMaterial(kid: "k", algorithm: .es256, pem: "not a key") }
         #expect(ecPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
         #expect(rsaPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+    }
+}
+
+/// Keys generated once per test run, on a thread of their own.
+actor TestKeyCache {
+    static let shared = TestKeyCache()
+    private var keys: [String: Task<(kid: String, pem: String), any Error>] = [:]
+
+    func key(_ algorithm: SigningAlgorithm, _ slot: Int) async throws -> (kid: String, pem: String) {
+        let name = "\(algorithm.jwsName)/\(slot)"
+        if let existing = keys[name] { return try await existing.value }
+        let task = Task {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(kid: String, pem: String), any Error>) in
+                Thread.detachNewThread { continuation.resume(with: Result { try SigningKeyMaterial.generate(algorithm) }) }
+            }
+        }
+        keys[name] = task
+        return try await task.value
     }
 }

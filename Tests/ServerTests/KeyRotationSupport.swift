@@ -31,6 +31,22 @@ struct KeyRotationCluster: Sendable {
         }
     }
 
+    /// Like `withAdminManager`, with `count` managers on connections of their own, opened one
+    /// after the other and kept for the whole of `body`.
+    func withAdminManagers<T: Sendable>(_ count: Int, _ body: @Sendable ([SigningKeyManager]) async throws -> T) async throws -> T {
+        var opened: [Stores] = []
+        do {
+            for _ in 0..<count { opened.append(try await SQLStores.open(databaseURL: databaseURL, logger: Self.logger)) }
+            let managers = opened.map { SigningKeyManager(store: $0.signingKeys, directory: keysDirectory, clock: clock) }
+            let result = try await body(managers)
+            for stores in opened { try await stores.shutdown() }
+            return result
+        } catch {
+            for stores in opened { try? await stores.shutdown() }
+            throw error
+        }
+    }
+
     static var logger: Logger {
         var logger = Logger(label: "key-rotation-test")
         logger.logLevel = .error
@@ -121,6 +137,13 @@ extension TestProvider {
         let body = try await browser.get(issuer + "/jwks").body
         let keys = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: [[String: String]]])?["keys"] ?? []
         return Dictionary(keys.compactMap { key in key["kid"].map { ($0, key) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The kid the JWKS lists first: the key that signs RS256 (signing keys come first).
+    func signingKidFromJWKS() async throws -> String? {
+        let body = try await browser.get(issuer + "/jwks").body
+        let keys = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: [[String: String]]])?["keys"] ?? []
+        return keys.first?["kid"]
     }
 
     /// `id_token_signing_alg_values_supported` of the discovery document.

@@ -59,7 +59,7 @@ public struct SigningKeyManager: Sendable {
     /// if given; `activate` makes it the signing key of its algorithm at once instead.
     @discardableResult
     public func generate(algorithm: SigningAlgorithm, activate: Bool = false, activatesAt: Date? = nil) async throws -> SigningKeyRecord {
-        let (kid, pem) = try SigningKeyMaterial.generate(algorithm)
+        let (kid, pem) = try await BlockingWork.run { try SigningKeyMaterial.generate(algorithm) }
         let fileName = "\(kid).pem"
         try Self.writePrivateFile(directory: directory, name: fileName, contents: pem)
         let now = clock.now()
