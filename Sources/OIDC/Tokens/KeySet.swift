@@ -26,10 +26,18 @@ public struct KeySet: Sendable {
 
     /// Signs `claims` as a compact JWS (RFC 7515 §7.1) with the active key.
     public func sign(_ claims: some Encodable) throws -> String {
-        let payload = try Self.claimsEncoder.encode(claims)
+        try sign(payload: Array(try Self.claimsEncoder.encode(claims)))
+    }
+
+    /// Signs ID token claims, serialized without `JSONEncoder` (the token endpoint's path).
+    public func sign(_ claims: IDTokenClaims) throws -> String {
+        try sign(payload: claims.jsonBytes)
+    }
+
+    private func sign(payload: [UInt8]) throws -> String {
         var signingInput = encodedHeader
         signingInput.append(".")
-        signingInput.append(payload.base64URLEncodedString())
+        signingInput.append(Base64URL.encode(payload))
         let signature = try active.signer.sign(Array(signingInput.utf8))
         signingInput.append(".")
         signingInput.append(Base64URL.encode(signature))

@@ -16,12 +16,23 @@ enum HTTPHelpers {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A JSON body with sorted keys and unescaped slashes. Values that write their own JSON
+    /// (`DirectJSONEncodable`, the token response) skip `JSONEncoder`.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, noStore: Bool = false, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let bytes = (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"server_error"}"#.utf8)
+        let bytes: [UInt8]
+        if let direct = value as? any DirectJSONEncodable {
+            bytes = direct.jsonBytes
+        } else {
+            bytes = (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"server_error"}"#.utf8)
+        }
         return json(bytes, status: status, noStore: noStore, extraHeaders: extraHeaders)
     }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
 
     /// RFC 6749 §5.2 error response.
     static func oauthError(_ error: OAuthError, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {

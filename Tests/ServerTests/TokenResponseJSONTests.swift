@@ -1,0 +1,29 @@
+import Foundation
+@testable import Server
+import Testing
+
+@Suite("Token response JSON")
+struct TokenResponseJSONTests {
+    @Test("written directly, byte for byte what JSONEncoder (sorted keys, unescaped slashes) gives")
+    func sameBytes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        for scope in ["openid profile", "openid", "a/b \"c\" \\ 中文"] {
+            let response = TokenResponse(accessToken: "tok-_123", tokenType: "Bearer", expiresIn: 3600, idToken: "eyJ.eyJ.sig", scope: scope)
+            #expect(response.jsonBytes == Array(try encoder.encode(response)))
+        }
+    }
+
+    @Test("every member of TokenResponse is written (update TokenResponse.jsonBytes when one is added)")
+    func everyMember() {
+        let response = TokenResponse(accessToken: "a", tokenType: "Bearer", expiresIn: 1, idToken: "i", scope: "s")
+        #expect(Mirror(reflecting: response).children.count == 5)
+    }
+
+    @Test("HTTPHelpers.json takes the direct path for the token response")
+    func helperPicksDirectPath() {
+        let response: any Encodable = TokenResponse(accessToken: "a", tokenType: "Bearer", expiresIn: 1, idToken: "i", scope: "s")
+        #expect(response is any DirectJSONEncodable)
+        #expect(!((["error": "x"] as any Encodable) is any DirectJSONEncodable))
+    }
+}
