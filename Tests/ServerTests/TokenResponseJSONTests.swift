@@ -27,3 +27,16 @@ struct TokenResponseJSONTests {
         #expect(!((["error": "x"] as any Encodable) is any DirectJSONEncodable))
     }
 }
+
+@Suite("Form content type")
+struct FormContentTypeTests {
+    @Test("application/x-www-form-urlencoded in any case, with parameters and spaces; nothing else")
+    func contentType() {
+        for accepted in ["application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded", " application/x-www-form-urlencoded ;charset=UTF-8", "application/x-www-form-urlencoded\t; x=y"] {
+            #expect(HTTPHelpers.isFormURLEncoded(accepted), "\(accepted)")
+        }
+        for refused in ["", "application/json", "application/x-www-form-urlencodedx", "application/x-www-form-urlencode", "multipart/form-data", "application/x-www-form-urlencoded-x; a=b", "text/plain; application/x-www-form-urlencoded"] {
+            #expect(!HTTPHelpers.isFormURLEncoded(refused), "\(refused)")
+        }
+    }
+}

@@ -59,12 +59,24 @@ enum HTTPHelpers {
     /// Throws `HTTPError(.contentTooLarge)` (413) beyond it; returns `nil` for another content
     /// type or a malformed body.
     static func formParameters(_ request: inout Request, limit: Int) async throws -> [(name: String, value: String)]? {
-        guard let type = request.headers[.contentType]?.lowercased(),
-              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/x-www-form-urlencoded"
-        else { return nil }
+        guard let type = request.headers[.contentType], isFormURLEncoded(type) else { return nil }
         let buffer = try await request.collectBody(upTo: limit)
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { return nil }
         return FormEncoding.parse(text)
+    }
+
+    /// Whether a `Content-Type` value names `application/x-www-form-urlencoded` (case-insensitive,
+    /// parameters and surrounding spaces or tabs ignored), compared on bytes without Foundation.
+    static func isFormURLEncoded(_ contentType: String) -> Bool {
+        let expected = "application/x-www-form-urlencoded".utf8
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = mediaType.first, first == 0x20 || first == 0x09 { mediaType = mediaType.dropFirst() }
+        while let last = mediaType.last, last == 0x20 || last == 0x09 { mediaType = mediaType.dropLast() }
+        guard mediaType.count == expected.count else { return false }
+        // The expected text is lowercase: an uppercase ASCII letter matches its lowercase form.
+        return zip(mediaType, expected).allSatisfy { byte, wanted in
+            byte == wanted || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == wanted)
+        }
     }
 
     /// Last-wins dictionary of parameters, plus the names that repeat.
