@@ -10,7 +10,7 @@
 # authorization codes into its real code store (or through full simulated logins with
 # --mint login), and writes one token request per code; wrk (bench/token-exchange.lua) posts
 # each code exactly once and any non-200 response invalidates the run. Needs wrk
-# (`apt-get install wrk`); installs nothing itself.
+# (`apt-get install wrk`); installs nothing itself. SKIP_BUILD=1 uses the binary as built.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -49,7 +49,9 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-swift build -c release --product wechat-oidc --scratch-path "$SCRATCH" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    swift build -c release --product wechat-oidc --scratch-path "$SCRATCH" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+fi
 
 PER_RUN=$((MAX_RATE * DURATION))
 WARMUP=2000
@@ -74,16 +76,24 @@ slice 0 "$WARMUP" "$WORK/warmup.txt"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d1s -s bench/token-exchange.lua "http://127.0.0.1:$PORT" -- "$WORK/warmup.txt" "$THREADS" \
     | grep -q "VALID" || { echo "warm-up failed" >&2; exit 1; }
 
+# Server CPU time (user + system) per exchange: less sensitive to other load than the rate.
+TICKS=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+
 echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/token-exchange.lua, then openssl speed -seconds 3 rsa2048"
 for run in $(seq 1 "$RUNS"); do
     from=$((WARMUP + (run - 1) * PER_RUN))
     slice "$from" $((from + PER_RUN)) "$WORK/run$run.txt"
+    before=$(server_ticks)
     result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/token-exchange.lua \
         "http://127.0.0.1:$PORT" -- "$WORK/run$run.txt" "$THREADS" | grep -E "^(RESULT|first non-200)")
+    after=$(server_ticks)
     signs=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $(NF-1) }')
     rate=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<< "$result" | head -1)
     ratio=$(awk -v r="$rate" -v s="$signs" 'BEGIN { printf "%.1f", 100 * r / s }')
-    echo "run $run: $(head -1 <<< "$result" | sed 's/^RESULT //')"
+    exchanges=$(sed -n 's/.*exchanges=\([0-9]*\).*/\1/p' <<< "$result" | head -1)
+    cpu=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$exchanges" 'BEGIN { printf "%.2f", n ? 1000 * t / hz / n : 0 }')
+    echo "run $run: $(head -1 <<< "$result" | sed 's/^RESULT //') server_cpu_ms_per_exchange=$cpu"
     grep "^first non-200" <<< "$result" || true
-    echo "run $run: openssl rsa2048 sign/s=$signs  exchanges/s ÷ signs/s = $ratio %"
+    echo "run $run: openssl rsa2048 sign/s=$signs ($(awk -v s="$signs" 'BEGIN { printf "%.2f", 1000 / s }') ms/sign)  exchanges/s ÷ signs/s = $ratio %"
 done
