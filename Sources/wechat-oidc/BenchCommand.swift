@@ -12,45 +12,61 @@ import WeChatSimulator
 /// `wechat-oidc bench`: measures, on this machine, full simulated logins per second and token
 /// exchanges per second against a real server on a real port. `bench/run.sh` runs it next to
 /// `openssl speed -seconds 3 rsa2048`, the ceiling of RS256 signing.
+///
+/// Two modes:
+/// - default: server and load generator (AsyncHTTPClient) in this one process; measures full
+///   logins/s, exchanges/s and signing alone. The load generator shares the process and its
+///   CPU, so the exchange figure is pessimistic.
+/// - `--serve-only`: only the server runs here. It pre-mints `--codes` authorization codes
+///   (into the real code store, or through full simulated logins with `--mint login`), writes
+///   the token requests that redeem them to `--codes-file`, and serves until SIGINT/SIGTERM, so
+///   an external load generator (`wrk` with `bench/token-exchange.lua`) can post each code once.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure logins/s and token exchanges/s (in-process server + simulator, real sockets)."
+        abstract: "Measure logins/s and token exchanges/s (in-process), or serve pre-minted codes to an external load generator (--serve-only)."
     )
+
+    enum MintMode: String, ExpressibleByArgument, CaseIterable {
+        /// Codes written through the real `CodeStore`, as the callback writes them.
+        case direct
+        /// Codes from full simulated logins over loopback (authorize → simulator → callback).
+        case login
+    }
 
     @Option(help: "Port for the benchmark server.") var port = 18090
     @Option(help: "Number of full logins to time.") var logins = 1000
     @Option(help: "Number of token exchanges to time.") var exchanges = 3000
     @Option(help: "Concurrent clients.") var concurrency = 32
     @Option(help: "ID tokens to sign in the signing-only measurement (0 skips it).") var signs = 2000
+    @Flag(name: .customLong("serve-only"), help: "Serve pre-minted codes to an external load generator until SIGINT/SIGTERM.")
+    var serveOnly = false
+    @Option(help: "--serve-only: codes to pre-mint.") var codes = 30000
+    @Option(help: "--serve-only: how to mint codes (direct: through the code store; login: full simulated logins).")
+    var mint: MintMode = .direct
+    @Option(name: .customLong("codes-file"), help: "--serve-only: where to write the token requests (first line the Authorization header, then one form body per code); written once all codes exist.")
+    var codesFile = "bench-codes.txt"
+    @Option(name: .customLong("data-dir"), help: "Directory for the benchmark database and keys (default: a new temporary directory, removed at exit).")
+    var dataDirectory: String?
 
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wechat-oidc-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let issuer = "http://127.0.0.1:\(port)"
-        var simConfig = SimulatorConfiguration.development(callbackDomain: "127.0.0.1:\(port)")
-        simConfig.autoApproveUserID = simConfig.users.first?.id
-        guard let app = simConfig.apps.first else { throw CommandFailure("no simulated app") }
-        let simulator = WeChatSimulator(configuration: simConfig, logger: logger)
-        let base = issuer + ProviderApplication.simulatorMountPath
-        let settings = ProviderSettings(
-            issuer: issuer, httpHost: "127.0.0.1", httpPort: port,
-            databaseURL: directory + "/bench.sqlite", keysDirectory: directory + "/keys",
-            wechatEndpoints: WeChatEndpoints(openBaseURL: base, apiBaseURL: base),
-            website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: app.secret),
-            openPlatformID: app.openPlatformID, codeLifetime: 600
-        )
-        let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
-        let redirectURI = "http://127.0.0.1:9/cb"
-        let (client, secret) = try await ClientRegistry(store: stores.clients).create(name: "bench", redirectURIs: [redirectURI], isPublic: false)
-        guard let secret else { throw CommandFailure("no secret") }
-        let serverClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        let application = try await ProviderApplication.buildApplication(
-            settings: settings, stores: stores, httpClient: serverClient, extras: .init(simulator: simulator), logger: logger
-        )
-        let driver = LoginDriver(issuer: issuer, clientID: client.id, clientSecret: secret, redirectURI: redirectURI)
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("wechat-oidc-bench-\(UUID().uuidString)").path
+        let directory = dataDirectory ?? temporary
+        defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: temporary) } }
+        let setup = try await BenchSetup.start(port: port, directory: directory, codeLifetime: serveOnly ? 3600 : 600, logger: logger)
+        if serveOnly {
+            try await serve(setup)
+        } else {
+            try await measureInProcess(setup)
+        }
+    }
+
+    private func measureInProcess(_ setup: BenchSetup) async throws {
+        let application = try await setup.application()
+        let driver = setup.driver
+        let (logins, exchanges, concurrency) = (self.logins, self.exchanges, self.concurrency)
         var report: [String] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -79,9 +95,7 @@ struct BenchCommand: AsyncParsableCommand {
             report.append(String(format: "token exchanges (RS256 ID token + access token): %d in %.2f s = %.0f exchanges/s", all.count, exchangeSeconds, Double(all.count) / exchangeSeconds))
             group.cancelAll()
         }
-        try await driver.shutdown()
-        try await serverClient.shutdown()
-        try await stores.shutdown()
+        try await setup.shutdown()
         if signs > 0 { report.append(try await Self.measureSigning(count: signs)) }
         print("wechat-oidc bench on \(ProcessInfo.processInfo.activeProcessorCount) cores, concurrency \(concurrency)")
         for line in report { print("  " + line) }

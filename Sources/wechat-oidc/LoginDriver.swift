@@ -13,6 +13,19 @@ struct LoginDriver: Sendable {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    /// The PKCE verifier of every bench login (RFC 7636 §4.1: 43 to 128 unreserved characters).
+    static let verifier = "bench-verifier-0123456789-0123456789-0123456789"
+
+    /// client_secret_basic (RFC 6749 §2.3.1).
+    var authorizationHeader: String {
+        "Basic " + Data("\(FormEncoding.encode(clientID)):\(FormEncoding.encode(clientSecret))".utf8).base64EncodedString()
+    }
+
+    /// The form body that redeems `code` (RFC 6749 §4.1.3, RFC 7636 §4.5).
+    func tokenRequestBody(code: String) -> String {
+        "grant_type=authorization_code&code=\(FormEncoding.encode(code))&redirect_uri=\(FormEncoding.encode(redirectURI))&code_verifier=\(Self.verifier)"
+    }
+
     func shutdown() async throws { try await http.shutdown() }
 
     func waitUntilUp() async throws {
@@ -25,7 +38,7 @@ struct LoginDriver: Sendable {
 
     /// authorize → simulator (auto-approve) → callback → code.
     func login() async throws -> String {
-        let verifier = "bench-verifier-0123456789-0123456789-0123456789"
+        let verifier = Self.verifier
         let start = AuthorizationResponse.append([
             ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI),
             ("scope", "openid profile"), ("state", "s"), ("nonce", "n"),
@@ -58,10 +71,9 @@ struct LoginDriver: Sendable {
     func exchange(_ code: String) async throws -> String {
         var request = HTTPClientRequest(url: issuer + "/token")
         request.method = .POST
-        request.headers.add(name: "Authorization", value: "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString())
+        request.headers.add(name: "Authorization", value: authorizationHeader)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        let form = "grant_type=authorization_code&code=\(FormEncoding.encode(code))&redirect_uri=\(FormEncoding.encode(redirectURI))&code_verifier=bench-verifier-0123456789-0123456789-0123456789"
-        request.body = .bytes(ByteBuffer(string: form))
+        request.body = .bytes(ByteBuffer(string: tokenRequestBody(code: code)))
         let response = try await http.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else { throw Failure(description: "token: \(response.status.code) \(String(buffer: body))") }

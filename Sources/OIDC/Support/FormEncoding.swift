@@ -24,9 +24,39 @@ public enum FormEncoding {
     /// Decodes one form component: `+` is a space, `%XX` a byte. Returns `nil` on a malformed
     /// escape or invalid UTF-8, so hostile input never becomes a silently different value.
     public static func decode(_ component: some StringProtocol) -> String? {
+        decode(utf8: component.utf8)
+    }
+
+    /// Parses `a=1&b=2` into ordered pairs; `nil` when any component is malformed. Splits on the
+    /// bytes `&` and `=` (WHATWG URL §5.1), working on UTF-8 throughout: a request body is parsed
+    /// on every token exchange.
+    public static func parse(_ body: some StringProtocol) -> [(name: String, value: String)]? {
+        var result: [(name: String, value: String)] = []
+        for pair in body.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let name: String?
+            let value: String?
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                name = decode(utf8: pair[..<equals])
+                value = decode(utf8: pair[pair.index(after: equals)...])
+            } else {
+                name = decode(utf8: pair)
+                value = ""
+            }
+            guard let name, let value else { return nil }
+            result.append((name, value))
+        }
+        return result
+    }
+
+    /// Decodes the UTF-8 of a component taken from a Swift string (so split only at ASCII bytes,
+    /// hence valid UTF-8): copied as is when it holds no `+` or `%`.
+    private static func decode<Bytes: Collection<UInt8>>(utf8 component: Bytes) -> String? {
+        guard component.contains(where: { $0 == 0x2B || $0 == 0x25 }) else {
+            return String(decoding: component, as: UTF8.self)
+        }
         var bytes = [UInt8]()
-        bytes.reserveCapacity(component.utf8.count)
-        var iterator = component.utf8.makeIterator()
+        bytes.reserveCapacity(component.count)
+        var iterator = component.makeIterator()
         while let b = iterator.next() {
             switch b {
             case 0x2B: bytes.append(0x20)
@@ -38,19 +68,6 @@ public enum FormEncoding {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    /// Parses `a=1&b=2` into ordered pairs; `nil` when any component is malformed.
-    public static func parse(_ body: some StringProtocol) -> [(name: String, value: String)]? {
-        var result: [(name: String, value: String)] = []
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]) else { return nil }
-            let value = parts.count > 1 ? decode(parts[1]) : ""
-            guard let value else { return nil }
-            result.append((name, value))
-        }
-        return result
     }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {

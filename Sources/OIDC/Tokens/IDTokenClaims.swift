@@ -50,6 +50,11 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
         self.sid = sid
     }
 
+    /// The members this type writes itself; an `extra` claim of one of these names is dropped.
+    static let registeredNames: Set<String> = [
+        "iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "sid", "acr",
+    ]
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(iss, forKey: .iss)
@@ -66,9 +71,8 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
         try c.encodeIfPresent(sid, forKey: .sid)
         if let acr, !acr.isEmpty { try c.encode(acr, forKey: .acr) }
         if !extra.isEmpty {
-            let reserved = Set(["iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "amr", "sid", "acr"])
             var others = encoder.container(keyedBy: ExtraKey.self)
-            for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !reserved.contains(name) && !value.isEmpty {
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !Self.registeredNames.contains(name) && !value.isEmpty {
                 try others.encode(value, forKey: ExtraKey(stringValue: name))
             }
         }

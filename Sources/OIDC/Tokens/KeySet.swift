@@ -75,17 +75,23 @@ public struct KeySet: Sendable {
         try sign(claims, algorithm: .default)
     }
 
-    /// Signs `claims` with the active key of `algorithm`.
+    /// Signs `claims` with the active key of `algorithm`. ID token claims are serialized without
+    /// `JSONEncoder` (the token endpoint's path); other payloads go through it.
     ///
     /// - Throws: `SigningKeyError.noActiveKey` when no key of that algorithm signs.
     public func sign(_ claims: some Encodable, algorithm: SigningAlgorithm) throws -> String {
         guard let key = signing[algorithm] else {
             throw SigningKeyError.noActiveKey(algorithm.jwsName)
         }
-        let payload = try Self.claimsEncoder.encode(claims)
+        let payload: [UInt8]
+        if let idToken = claims as? IDTokenClaims {
+            payload = idToken.jsonBytes
+        } else {
+            payload = Array(try Self.claimsEncoder.encode(claims))
+        }
         var signingInput = key.encodedHeader
         signingInput.append(".")
-        signingInput.append(payload.base64URLEncodedString())
+        signingInput.append(Base64URL.encode(payload))
         let signature = try key.material.signer.sign(Array(signingInput.utf8))
         signingInput.append(".")
         signingInput.append(Base64URL.encode(signature))

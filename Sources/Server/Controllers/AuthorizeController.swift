@@ -32,7 +32,7 @@ struct AuthorizeController: Sendable {
         let authorization = AuthorizationRequest(parameters: parameters)
         let client: ClientDescription?
         if let id = authorization.clientID, !authorization.repeatedParameters.contains("client_id") {
-            client = try await env.client(id: id)
+            client = try await env.registeredClient(id: id)
         } else {
             client = nil
         }

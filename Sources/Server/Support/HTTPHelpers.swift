@@ -16,12 +16,23 @@ enum HTTPHelpers {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A JSON body with sorted keys and unescaped slashes. Values that write their own JSON
+    /// (`DirectJSONEncodable`, the token response) skip `JSONEncoder`.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, noStore: Bool = false, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let bytes = (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"server_error"}"#.utf8)
+        let bytes: [UInt8]
+        if let direct = value as? any DirectJSONEncodable {
+            bytes = direct.jsonBytes
+        } else {
+            bytes = (try? encoder.encode(value)).map(Array.init) ?? Array(#"{"error":"server_error"}"#.utf8)
+        }
         return json(bytes, status: status, noStore: noStore, extraHeaders: extraHeaders)
     }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
 
     /// RFC 6749 §5.2 error response.
     static func oauthError(_ error: OAuthError, extraHeaders: [(HTTPField.Name, String)] = []) -> Response {
@@ -48,12 +59,24 @@ enum HTTPHelpers {
     /// Throws `HTTPError(.contentTooLarge)` (413) beyond it; returns `nil` for another content
     /// type or a malformed body.
     static func formParameters(_ request: inout Request, limit: Int) async throws -> [(name: String, value: String)]? {
-        guard let type = request.headers[.contentType]?.lowercased(),
-              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/x-www-form-urlencoded"
-        else { return nil }
+        guard let type = request.headers[.contentType], isFormURLEncoded(type) else { return nil }
         let buffer = try await request.collectBody(upTo: limit)
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { return nil }
         return FormEncoding.parse(text)
+    }
+
+    /// Whether a `Content-Type` value names `application/x-www-form-urlencoded` (case-insensitive,
+    /// parameters and surrounding spaces or tabs ignored), compared on bytes without Foundation.
+    static func isFormURLEncoded(_ contentType: String) -> Bool {
+        let expected = "application/x-www-form-urlencoded".utf8
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = mediaType.first, first == 0x20 || first == 0x09 { mediaType = mediaType.dropFirst() }
+        while let last = mediaType.last, last == 0x20 || last == 0x09 { mediaType = mediaType.dropLast() }
+        guard mediaType.count == expected.count else { return false }
+        // The expected text is lowercase: an uppercase ASCII letter matches its lowercase form.
+        return zip(mediaType, expected).allSatisfy { byte, wanted in
+            byte == wanted || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == wanted)
+        }
     }
 
     /// Last-wins dictionary of parameters, plus the names that repeat.

@@ -32,7 +32,7 @@ extension SQLRow {
     }
 
     func stringList(_ column: String) throws -> [String] {
-        try SQLColumnCoding.decodeJSON([String].self, from: try string(column))
+        try SQLColumnCoding.decodeStringList(from: try string(column))
     }
 
     func stringMap(_ column: String) throws -> [String: String] {

@@ -30,8 +30,9 @@ enum SQLTransactionKind: Sendable, Equatable {
 protocol SQLExecutor: Sendable {
     var profile: SQLDialectProfile { get }
 
-    /// Runs `body` with a connection that no other caller uses meanwhile, outside a transaction.
-    /// Use for single statements (each one is atomic on its own). `body` runs once.
+    /// Runs `body` outside a transaction. Use for single statements (each one is atomic on its
+    /// own): each statement runs alone on its connection, never inside another caller's
+    /// transaction, but another caller's statements may run between two statements of `body`.
     func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Runs `body` in a transaction of the given kind: committed when it returns, rolled back when

@@ -3,8 +3,9 @@ import Logging
 import SQLKit
 import SQLiteKit
 
-/// One `SQLiteConnection` shared by every store, with statements and transactions serialized
-/// through a `SerialGate`, running on a thread of its own.
+/// One `SQLiteConnection` shared by every store, running on a thread of its own; a `SerialGate`
+/// keeps each transaction's statements together (single statements share the gate, a
+/// transaction holds it alone).
 ///
 /// Why one connection rather than a pool: SQLite allows a single writer at a time anyway, each
 /// statement here takes well under a millisecond in WAL mode, and a single connection is the only
@@ -17,8 +18,8 @@ import SQLiteKit
 /// would block the very thread the lock holder needs to commit — a deadlock until the timeout —
 /// and would stall everyone else using that pool.
 ///
-/// Work runs in an unstructured task, so cancelling a caller (a client hanging up) cannot stop a
-/// transaction between `BEGIN` and `COMMIT`/`ROLLBACK` and leave the shared connection inside it.
+/// Transactions run in an unstructured task, so cancelling a caller (a client hanging up) cannot
+/// stop one between `BEGIN` and `COMMIT`/`ROLLBACK` and leave the shared connection inside it.
 struct SQLiteExecutor: SQLExecutor {
     /// How long a writer waits for another process's write lock before failing.
     static let busyTimeoutMilliseconds = 5_000
@@ -90,17 +91,19 @@ struct SQLiteExecutor: SQLExecutor {
         try await database.execute(sql: SQLRaw(sql)) { _ in }
     }
 
+    /// Shares the gate with other single statements (sqlite-nio runs each statement whole on
+    /// the connection's thread, one after the other), so statements queue up there instead of
+    /// waiting for each other's round trip; only transactions hold the gate alone.
+    /// Runs in the caller's task (no extra task to start and join): a single statement leaves
+    /// nothing open on the connection if the caller is cancelled, and the gate is released
+    /// whatever happens.
     func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = self.database
-        let gate = self.gate
-        let profile = self.profile
-        return try await Task {
-            do {
-                return try await gate.withGate { try await body(database) }
-            } catch {
-                throw profile.classify(error)
-            }
-        }.value
+        do {
+            return try await gate.withShared { try await body(database) }
+        } catch {
+            throw profile.classify(error)
+        }
     }
 
     func transaction<T: Sendable>(

@@ -28,30 +28,36 @@ struct SQLCodeStore: CodeStore {
         guard inserted != nil else { throw StorageError.conflict("authorization code exists") }
     }
 
-    /// One conditional `UPDATE … WHERE consumed_at IS NULL AND expires_at > now RETURNING *`:
+    /// One conditional `UPDATE … WHERE consumed_at IS NULL AND expires_at > now RETURNING …`:
     /// the database lets exactly one caller match. The losers then read the row to tell a replay
     /// from an expired or unknown code. A code is expired at `now` when `expiresAt <= now`.
+    ///
+    /// The statement is written out rather than built (it runs on every token exchange; SQL
+    /// shared by SQLite and PostgreSQL, binds placed by the dialect).
     func consume(codeHash: Data, now: Date) async throws -> CodeConsumption {
         let hash = SQLColumnCoding.hex(codeHash)
         let nowMillis = SQLColumnCoding.millis(now)
         return try await executor.run { database in
-            if let row = try await database.update("authorization_codes")
-                .set("consumed_at", to: nowMillis)
-                .where("code_hash", .equal, hash)
-                .where("consumed_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, nowMillis)
-                .returning("*")
-                .first()
+            if let row = try await database.raw("""
+                UPDATE authorization_codes SET consumed_at = \(bind: nowMillis) \
+                WHERE code_hash = \(bind: hash) AND consumed_at IS NULL AND expires_at > \(bind: nowMillis) \
+                RETURNING \(unsafeRaw: Self.columns)
+                """).first()
             {
                 return .consumed(try Self.record(from: row))
             }
-            guard let row = try await database.select().column("*").from("authorization_codes")
-                .where("code_hash", .equal, hash).first()
+            guard let row = try await database.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM authorization_codes WHERE code_hash = \(bind: hash)
+                """).first()
             else { return .notFound }
             let record = try Self.record(from: row)
             return record.consumedAt != nil ? .replayed(record) : .expired(record)
         }
     }
+
+    /// Every column `record(from:)` reads.
+    private static let columns = "code_hash, grant_id, client_id, redirect_uri, user_id, scopes, nonce, code_challenge, "
+        + "code_challenge_method, auth_time, amr, session_id, acr, claims, created_at, expires_at, consumed_at"
 
     func purgeExpired(now: Date) async throws -> Int {
         try await executor.run { database in

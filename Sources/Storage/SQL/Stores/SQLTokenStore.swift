@@ -5,22 +5,21 @@ import SQLKit
 struct SQLTokenStore: TokenStore {
     let executor: any SQLExecutor
 
+    /// Runs on every token exchange, so the statement is written out rather than built
+    /// (SQL shared by SQLite and PostgreSQL, binds placed by the dialect).
     func create(_ token: AccessTokenRecord) async throws {
-        let values: [any Encodable & Sendable] = [
-            SQLColumnCoding.hex(token.tokenHash), token.grantID, token.clientID, token.userID,
-            try SQLColumnCoding.json(token.scopes), SQLColumnCoding.millis(token.createdAt),
-            SQLColumnCoding.millis(token.expiresAt), SQLColumnCoding.millis(token.revokedAt), token.claims,
-        ]
+        let hash = SQLColumnCoding.hex(token.tokenHash)
+        let scopes = try SQLColumnCoding.json(token.scopes)
+        let createdAt = SQLColumnCoding.millis(token.createdAt)
+        let expiresAt = SQLColumnCoding.millis(token.expiresAt)
+        let revokedAt = SQLColumnCoding.millis(token.revokedAt)
         let inserted = try await executor.run { database in
-            try await database.insert(into: "access_tokens")
-                .columns(
-                    "token_hash", "grant_id", "client_id", "user_id", "scopes", "created_at", "expires_at",
-                    "revoked_at", "claims"
-                )
-                .values(values)
-                .ignoringConflicts()
-                .returning("token_hash")
-                .first()
+            try await database.raw("""
+                INSERT INTO access_tokens (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at, revoked_at, claims) \
+                VALUES (\(bind: hash), \(bind: token.grantID), \(bind: token.clientID), \(bind: token.userID), \(bind: scopes), \
+                \(bind: createdAt), \(bind: expiresAt), \(bind: revokedAt), \(bind: token.claims)) \
+                ON CONFLICT DO NOTHING RETURNING token_hash
+                """).first()
         }
         guard inserted != nil else { throw StorageError.conflict("access token exists") }
     }
