@@ -49,13 +49,18 @@ public enum ProviderApplication {
         let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let wechat = WeChatClient(httpClient: httpClient, endpoints: settings.wechatEndpoints, logger: logger)
+        let metrics = ProviderMetrics()
+        let wechat = WeChatClient(
+            httpClient: httpClient, endpoints: settings.wechatEndpoints, logger: logger,
+            observer: { api, errcode in metrics.recordWeChatCall(api: api, errcode: errcode) }
+        )
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
             door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
-            logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata
+            logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
+            metrics: metrics
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)
         var app = Application(
@@ -83,8 +88,10 @@ public enum ProviderApplication {
 
     static func buildRouter(env: ProviderEnvironment, extras: Extras, httpClient: HTTPClient) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: env.metrics))
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.get("/health") { _, _ in "ok" }
+        OperationsController(env: env).addRoutes(to: router)
         AuthorizeController(env: env).addRoutes(to: router)
         CallbackController(env: env).addRoutes(to: router)
         LogoutController(env: env).addRoutes(to: router)

@@ -23,6 +23,8 @@ struct ProviderEnvironment: Sendable {
     let metadata: ProviderMetadata
     /// Clients as the token endpoint sees them: at most `ClientCache.defaultLifetime` (1 s) old.
     let clientCache = ClientCache()
+    /// This application's Prometheus metrics.
+    var metrics = ProviderMetrics()
 
     var issuer: String { settings.issuer }
     var callbackURI: String { settings.issuer + ProviderMetadata.Path.wechatCallback }

@@ -17,19 +17,26 @@ public struct WeChatClient: Sendable {
     public let requestTimeout: Duration
     private let httpClient: HTTPClient
     private let logger: Logger
+    private let observer: CallObserver
+
+    /// Told of every attempt of every API call: the API's name and the outcome — `"0"` for
+    /// success, WeChat's errcode, or the failure category when there is no errcode (for metrics).
+    public typealias CallObserver = @Sendable (_ api: String, _ outcome: String) -> Void
 
     public init(
         httpClient: HTTPClient,
         endpoints: WeChatEndpoints,
         retryPolicy: WeChatRetryPolicy = .default,
         requestTimeout: Duration = .seconds(5),
-        logger: Logger
+        logger: Logger,
+        observer: @escaping CallObserver = { _, _ in }
     ) {
         self.httpClient = httpClient
         self.endpoints = endpoints
         self.retryPolicy = retryPolicy
         self.requestTimeout = requestTimeout
         self.logger = logger
+        self.observer = observer
     }
 
     // MARK: - Website app: PC QR login (WECHAT.md §2)
@@ -130,9 +137,11 @@ extension WeChatClient {
             do throws(WeChatError) {
                 let body = try await fetchOnce(url: url)
                 try WeChatResponseBody.checkErrcode(body)
+                observer(api.rawValue, "0")
                 logger.debug("WeChat call succeeded", metadata: metadata(api, attempt: attempt, started: started))
                 return body
             } catch {
+                observer(api.rawValue, error.errcode.map { String($0) } ?? "\(error.category)")
                 var metadata = metadata(api, attempt: attempt, started: started)
                 metadata["wechat.category"] = "\(error.category)"
                 if let errcode = error.errcode { metadata["wechat.errcode"] = "\(errcode)" }

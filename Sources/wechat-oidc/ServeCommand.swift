@@ -12,13 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let logger = commandLogger("wechat-oidc", default: .info)
         let settings: ProviderSettings
         do {
             settings = try await SettingsLoader.load(options.sources)
         } catch let error as SettingsError {
             throw CommandFailure(error.description)
         }
+        let logger = serverLogger("wechat-oidc", settings.operations)
         try await ProviderRunner.run(settings: settings, extras: .init(), logger: logger) { port in
             printFlushed("wechat-oidc is serving \(settings.issuer) on \(settings.httpHost):\(port)")
         }

@@ -25,6 +25,17 @@ func commandLogger(_ label: String, default level: Logger.Level = .warning) -> L
     return logger
 }
 
+/// The server's logger: `log.format` (text or one JSON object per line) at `log.level`.
+func serverLogger(_ label: String, _ operations: OperationsSettings) -> Logger {
+    var logger: Logger
+    switch operations.logFormat {
+    case .text: logger = Logger(label: label)
+    case .json: logger = Logger(label: label) { JSONLogHandler(label: $0, level: operations.logLevel) }
+    }
+    logger.logLevel = operations.logLevel
+    return logger
+}
+
 /// Runs `body` with the stores open and closes them afterwards, whatever happens.
 func withStores<T>(_ options: SettingsOptions, _ body: (Stores, String) async throws -> T) async throws -> T {
     let (stores, keysDirectory) = try await options.openStores(logger: commandLogger("wechat-oidc.cli"))

@@ -38,6 +38,7 @@ struct CallbackController: Sendable {
         }
         // shared/WECHAT.md §2: a callback without `code` is a denial.
         guard let code = values["code"], !code.isEmpty, code.utf8.count <= 512 else {
+            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "denied")
             return redirectError(.accessDenied("the user declined to sign in with WeChat"), pending: pending)
         }
         let identity: WeChatIdentity
@@ -45,6 +46,7 @@ struct CallbackController: Sendable {
             identity = try await env.door.identity(fromCode: code)
         } catch {
             env.logger.warning("WeChat login failed", metadata: ["errcode": "\(error.errcode.map(String.init) ?? "none")", "category": "\(error.category)"])
+            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "failed")
             return redirectError(Self.oauthError(for: error), pending: pending)
         }
         let now = env.clock.now()
@@ -60,6 +62,7 @@ struct CallbackController: Sendable {
             codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: amr,
             sessionID: session.id, acr: pending.extras[PendingExtras.acr], claims: pending.extras[PendingExtras.claims]
         ))
+        env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "success")
         return env.responder.success(
             redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, mode: Self.mode(pending), cookies: [sessionCookie],
             afterUpstream: true

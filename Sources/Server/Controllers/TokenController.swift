@@ -49,6 +49,9 @@ struct TokenController: Sendable {
         case .failure(let error):
             return reply(error)
         case .success(let body):
+            env.metrics.recordTokenIssued(grantType: grantType, kind: "access_token")
+            env.metrics.recordTokenIssued(grantType: grantType, kind: "id_token")
+            if body.refreshToken != nil { env.metrics.recordTokenIssued(grantType: grantType, kind: "refresh_token") }
             // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache".
             return HTTPHelpers.json(body, noStore: true)
         }

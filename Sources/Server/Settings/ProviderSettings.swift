@@ -36,6 +36,8 @@ public struct ProviderSettings: Sendable {
     public var refreshTokenLifetime: Int = 30 * 86_400
     /// A refresh token not used for this long expires (each rotation restarts it), in seconds.
     public var refreshTokenIdleLifetime: Int = 14 * 86_400
+    /// Logs, metrics, rate limits, proxies and TLS.
+    public var operations = OperationsSettings()
 
     public init(
         issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

@@ -121,6 +121,7 @@ public enum SettingsLoader {
         settings.registrationOpen = try text(SettingsKey.registrationOpen, nil).map {
             try SettingsValidation.boolean($0, key: SettingsKey.registrationOpen)
         } ?? false
+        settings.operations = try operations(config)
         return settings
     }
 
