@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import OIDC
 import ServiceLifecycle
@@ -60,13 +62,15 @@ public enum ProviderApplication {
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
-            metrics: metrics
+            metrics: metrics, rateLimits: RateLimits(settings: settings.operations)
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)
+        // Idle connections (slow or abandoned clients) are closed after 60 s.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+        let tls = try tlsReloader(settings.operations)
         var app = Application(
             router: router,
-            // Idle connections (slow or abandoned clients) are closed after 60 s.
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.serverConfiguration()) } ?? http1,
             configuration: ApplicationConfiguration(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "wechat-oidc"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.httpPort) },
             logger: logger
@@ -83,14 +87,35 @@ public enum ProviderApplication {
                 if removed > 0 { logger.debug("purged expired rows", metadata: ["count": "\(removed)"]) }
             }
         )
+        if let tls {
+            // A renewed certificate is served without a restart.
+            app.addServices(PeriodicService(name: "TLS certificate reload", interval: .seconds(settings.operations.tlsReloadInterval), logger: logger) {
+                _ = try await BlockingWork.run { tls.reloadIfChanged(logger: logger) }
+            })
+        }
         return app
     }
 
-    static func buildRouter(env: ProviderEnvironment, extras: Extras, httpClient: HTTPClient) -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The built-in TLS certificate, when `tls.certificate` and `tls.key` are set; a pair that
+    /// cannot be loaded stops start-up naming the setting.
+    static func tlsReloader(_ settings: OperationsSettings) throws -> TLSCertificateReloader? {
+        guard let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath else { return nil }
+        do {
+            return try TLSCertificateReloader(certificatePath: certificate, keyPath: key)
+        } catch let error as TLSCertificateReloader.LoadError {
+            if case .unreadable(let path, _) = error, path == key {
+                throw SettingsError(key: SettingsKey.Operations.tlsKey, message: error.description)
+            }
+            throw SettingsError(key: SettingsKey.Operations.tlsCertificate, message: error.description)
+        }
+    }
+
+    static func buildRouter(env: ProviderEnvironment, extras: Extras, httpClient: HTTPClient) -> Router<ProviderRequestContext> {
+        let router = Router(context: ProviderRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: env.metrics))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: RateLimitMiddleware(limits: env.rateLimits, pages: env.pages))
         OperationsController(env: env).addRoutes(to: router)
         AuthorizeController(env: env).addRoutes(to: router)
         CallbackController(env: env).addRoutes(to: router)

@@ -21,10 +21,10 @@ struct ProviderEnvironment: Sendable {
     /// The discovery document, serialized once.
     let discoveryJSON: [UInt8]
     let metadata: ProviderMetadata
-    /// Clients as the token endpoint sees them: at most `ClientCache.defaultLifetime` (1 s) old.
-    let clientCache = ClientCache()
     /// This application's Prometheus metrics.
     var metrics = ProviderMetrics()
+    /// The per-address and per-client request limits (`rate_limit.*`).
+    let rateLimits: RateLimits
 
     var issuer: String { settings.issuer }
     var callbackURI: String { settings.issuer + ProviderMetadata.Path.wechatCallback }
@@ -32,16 +32,15 @@ struct ProviderEnvironment: Sendable {
     /// The browser-binding cookie: `__Host-` prefixed when served over https (RFC 6265bis §4.1.3.2).
     var browserCookieName: String { settings.usesHTTPS ? "__Host-wechat-oidc-browser" : "wechat-oidc-browser" }
 
-    /// The registered client, in the shape the protocol rules need, for client authentication
-    /// at the token endpoint: served from `clientCache`, so a change made elsewhere (the CLI,
-    /// another replica) is seen within `ClientCache.defaultLifetime` (1 s); a client that did not
-    /// exist is looked up again on every request.
+    /// The registered client, in the shape the protocol rules need, read from the store on every
+    /// request: a secret rotated or a client deleted by the CLI (another process) or by another
+    /// replica is refused by the very next request — an in-memory cache would keep accepting the
+    /// old secret for as long as it lives, which the one primary-key read it saves is not worth.
     func client(id: String) async throws -> ClientDescription? {
-        try await clientCache.client(id: id) { try await registeredClient(id: $0) }
+        try await registeredClient(id: id)
     }
 
-    /// The registered client read from the store now (the authorization endpoint, where a change
-    /// must show at once and one read per login costs nothing).
+    /// The registered client read from the store now.
     func registeredClient(id: String) async throws -> ClientDescription? {
         guard let record = try await stores.clients.find(id: id) else { return nil }
         return ClientDescription(

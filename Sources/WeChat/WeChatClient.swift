@@ -137,11 +137,11 @@ extension WeChatClient {
             do throws(WeChatError) {
                 let body = try await fetchOnce(url: url)
                 try WeChatResponseBody.checkErrcode(body)
-                observer(api.rawValue, "0")
+                observer(api.path, "0")
                 logger.debug("WeChat call succeeded", metadata: metadata(api, attempt: attempt, started: started))
                 return body
             } catch {
-                observer(api.rawValue, error.errcode.map { String($0) } ?? "\(error.category)")
+                observer(api.path, error.errcode.map { String($0) } ?? "\(error.category)")
                 var metadata = metadata(api, attempt: attempt, started: started)
                 metadata["wechat.category"] = "\(error.category)"
                 if let errcode = error.errcode { metadata["wechat.errcode"] = "\(errcode)" }

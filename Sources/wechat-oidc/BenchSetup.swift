@@ -29,13 +29,16 @@ struct BenchSetup: Sendable {
         guard let app = simConfig.apps.first else { throw CommandFailure("no simulated app") }
         let simulator = WeChatSimulator(configuration: simConfig, logger: logger)
         let base = issuer + ProviderApplication.simulatorMountPath
-        let settings = ProviderSettings(
+        var settings = ProviderSettings(
             issuer: issuer, httpHost: "127.0.0.1", httpPort: port,
             databaseURL: directory + "/bench.sqlite", keysDirectory: directory + "/keys",
             wechatEndpoints: WeChatEndpoints(openBaseURL: base, apiBaseURL: base),
             website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: app.secret),
             openPlatformID: app.openPlatformID, codeLifetime: codeLifetime
         )
+        // The load generator hammers one client from one address: no rate limits.
+        settings.operations.rateLimitPerAddress = 0
+        settings.operations.rateLimitPerClient = 0
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
         let (client, secret) = try await ClientRegistry(store: stores.clients).create(name: "bench", redirectURIs: [redirectURI], isPublic: false)
         guard let secret else { throw CommandFailure("no secret") }

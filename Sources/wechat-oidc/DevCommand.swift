@@ -39,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
         guard let app = simulatorConfiguration.apps.first else { throw ValidationError("the simulator has no app") }
         let simulator = WeChatSimulator(configuration: simulatorConfiguration, logger: logger)
         let wechatBase = issuer + ProviderApplication.simulatorMountPath
-        let settings = ProviderSettings(
+        var devSettings = ProviderSettings(
             issuer: issuer, httpHost: host, httpPort: port,
             databaseURL: (dataDirectory as NSString).appendingPathComponent("wechat-oidc.sqlite"),
             keysDirectory: keysDirectory,
@@ -47,6 +47,10 @@ struct DevCommand: AsyncParsableCommand {
             website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: app.secret),
             openPlatformID: app.openPlatformID
         )
+        // One developer and scripted logins from one address: no rate limits in dev.
+        devSettings.operations.rateLimitPerAddress = 0
+        devSettings.operations.rateLimitPerClient = 0
+        let settings = devSettings
         let demoSecret = SystemRandomSource().token()
         let demo = DemoClientConfiguration(clientID: Self.demoClientID, clientSecret: demoSecret)
         try await ProviderRunner.run(

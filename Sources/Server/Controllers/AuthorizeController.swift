@@ -10,7 +10,7 @@ import Storage
 struct AuthorizeController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get(RouterPath(ProviderMetadata.Path.authorization)) { request, _ in
             guard let parameters = HTTPHelpers.queryParameters(request) else {
                 return env.pages.errorPage(title: "Invalid request", message: "The sign-in request is malformed.", code: "invalid_request")
@@ -47,6 +47,9 @@ struct AuthorizeController: Sendable {
         case .failure(.redirect(let error, let redirectURI, let state, let mode)):
             return env.responder.failure(redirectURI: redirectURI, error: error, state: state, mode: mode)
         case .success(let valid):
+            if let retryAfter = env.rateLimits.clientRetryAfter(valid.client.id) {
+                return RateLimits.tooManyRequestsPage(pages: env.pages, retryAfter: retryAfter)
+            }
             return try await answer(valid, request: request)
         }
     }

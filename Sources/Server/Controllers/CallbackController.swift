@@ -9,7 +9,7 @@ import WeChat
 struct CallbackController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get(RouterPath(ProviderMetadata.Path.wechatCallback)) { request, _ in
             try await handle(request)
         }

@@ -8,7 +8,7 @@ import OIDC
 struct DiscoveryController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         let discovery = env.discoveryJSON
         let cacheable: [(HTTPField.Name, String)] = [(.cacheControl, "public, max-age=300")]
         router.get(RouterPath(ProviderMetadata.Path.discovery)) { _, _ in

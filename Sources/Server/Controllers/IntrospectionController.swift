@@ -13,7 +13,7 @@ import Storage
 struct IntrospectionController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.post(RouterPath(ProviderMetadata.Path.introspection)) { request, _ in
             var request = request
             return try await handle(&request)

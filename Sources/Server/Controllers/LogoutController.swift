@@ -16,7 +16,7 @@ import Storage
 struct LogoutController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get(RouterPath(ProviderMetadata.Path.endSession)) { request, _ in
             guard let parameters = HTTPHelpers.queryParameters(request) else { return malformed() }
             return try await handle(parameters, request: request)

@@ -26,7 +26,7 @@ struct RegistrationController: Sendable {
 
     static let clientPath = ProviderMetadata.Path.registration + "/:client_id"
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.post(RouterPath(ProviderMetadata.Path.registration)) { request, _ in
             var request = request
             return try await register(&request)
@@ -116,7 +116,6 @@ struct RegistrationController: Sendable {
             // Deleted meanwhile: RFC 7592 §2.2 answers an unknown client with 401.
             return Self.invalidToken("the registration access token is invalid")
         }
-        env.clientCache.remove(id: record.id)
         env.logger.info("client registration updated", metadata: ["client_id": "\(record.id)"])
         let information = ClientRegistry.information(
             updated.client, secret: updated.secret, registrationAccessToken: token, registrationClientURI: clientURI(record.id)
@@ -135,7 +134,6 @@ struct RegistrationController: Sendable {
         guard try await env.stores.clients.delete(id: record.id) else {
             return Self.invalidToken("the registration access token is invalid")
         }
-        env.clientCache.remove(id: record.id)
         env.logger.info("client deleted by its registration access token", metadata: ["client_id": "\(record.id)"])
         var response = Response(status: .noContent)
         response.headers[.cacheControl] = "no-store"

@@ -17,7 +17,7 @@ import Storage
 struct RevocationController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.post(RouterPath(ProviderMetadata.Path.revocation)) { request, _ in
             var request = request
             return try await handle(&request)

@@ -9,7 +9,7 @@ import Storage
 struct TokenController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.post(RouterPath(ProviderMetadata.Path.token)) { request, _ in
             var request = request
             return try await handle(&request)
@@ -31,6 +31,10 @@ struct TokenController: Sendable {
         switch try await ClientAuthenticator(env: env).authenticate(authorizationHeader: request.headers[.authorization], form: form) {
         case .failure(let error): return reply(error)
         case .success(let authenticated): client = authenticated
+        }
+        // Counted per authenticated client, so nobody can spend another client's allowance.
+        if let retryAfter = env.rateLimits.clientRetryAfter(client.id) {
+            return RateLimits.tooManyRequestsJSON(retryAfter: retryAfter)
         }
         let outcome: Result<TokenResponse, OAuthError>
         switch grantType {

@@ -8,7 +8,7 @@ import Storage
 struct UserInfoController: Sendable {
     let env: ProviderEnvironment
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get(RouterPath(ProviderMetadata.Path.userinfo)) { request, _ in
             var request = request
             return try await handle(&request, allowBody: false)

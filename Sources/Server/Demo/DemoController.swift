@@ -21,7 +21,7 @@ struct DemoController: Sendable {
 
     static let stateCookie = "demo-login-state"
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get("/demo") { _, _ in
             pages.render("demo-home", ["issuer": issuer, "simulated": true, "loginPath": "/demo/login"])
         }

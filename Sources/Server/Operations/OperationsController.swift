@@ -11,7 +11,7 @@ struct OperationsController {
 
     static let readinessTimeout: Duration = .seconds(2)
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ProviderRequestContext>) {
         router.get("/healthz") { _, _ in "ok" }
         router.get("/health") { _, _ in "ok" }
         router.get("/readyz") { _, _ in await readiness() }

@@ -17,14 +17,16 @@ public struct OperationsSettings: Sendable, Equatable {
     /// Requests per second allowed from one source address at `/authorize`, `/token`, `/par`
     /// and `/register` (bursts of twice as many); 0 turns the limit off.
     public var rateLimitPerAddress = 50
-    /// Requests per second allowed for one client at those endpoints (bursts of twice as
-    /// many); 0 turns the limit off.
+    /// Requests per second allowed for one client at `/authorize` (a valid request's client)
+    /// and `/token` (the authenticated client), bursts of twice as many; 0 turns the limit off.
     public var rateLimitPerClient = 200
     /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` are believed.
     public var trustedProxies: [IPAddressRange] = []
     /// PEM certificate chain and private key for built-in TLS; both or neither.
     public var tlsCertificatePath: String? = nil
     public var tlsKeyPath: String? = nil
+    /// Seconds between checks of the certificate and key files for a renewal.
+    public var tlsReloadInterval = 30
 
     public init() {}
 

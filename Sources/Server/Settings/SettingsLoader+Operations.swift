@@ -13,6 +13,7 @@ extension SettingsKey {
         public static let trustedProxies = "http.trusted_proxies"
         public static let tlsCertificate = "tls.certificate"
         public static let tlsKey = "tls.key"
+        public static let tlsReloadInterval = "tls.reload_interval"
     }
 }
 
@@ -63,6 +64,12 @@ extension SettingsLoader {
         }
         settings.tlsCertificatePath = text(Key.tlsCertificate)
         settings.tlsKeyPath = text(Key.tlsKey)
+        if let raw = text(Key.tlsReloadInterval) {
+            guard let seconds = Int(raw), (1...86_400).contains(seconds) else {
+                throw SettingsError(key: Key.tlsReloadInterval, message: "must be seconds in 1...86400, got \"\(raw)\"")
+            }
+            settings.tlsReloadInterval = seconds
+        }
         if (settings.tlsCertificatePath == nil) != (settings.tlsKeyPath == nil) {
             let missing = settings.tlsCertificatePath == nil ? Key.tlsCertificate : Key.tlsKey
             throw SettingsError(key: missing, message: "is required when \(missing == Key.tlsKey ? Key.tlsCertificate : Key.tlsKey) is set")

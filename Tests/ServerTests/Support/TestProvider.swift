@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import NIOSSL
 import OIDC
 @testable import Server
 import Storage
@@ -28,6 +29,8 @@ struct TestProvider: Sendable {
         var websiteSecretOverride: String?
         var openPlatformID: String?? = .none
         var keyRefreshInterval = 10
+        /// Serve HTTPS with this PEM certificate and key (the test client trusts any certificate).
+        var tls: (certificate: String, key: String)?
         /// Adjusts the settings before the server starts (e.g. enabling registration).
         var adjustSettings: @Sendable (inout ProviderSettings) -> Void = { _ in }
     }
@@ -36,7 +39,7 @@ struct TestProvider: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let port = FreePort.find()
-        let issuer = "http://127.0.0.1:\(port)"
+        let issuer = "\(options.tls == nil ? "http" : "https")://127.0.0.1:\(port)"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wechat-oidc-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
@@ -57,9 +60,20 @@ struct TestProvider: Sendable {
             openPlatformID: openPlatformID,
             maxBodySize: 16 * 1024, keyRefreshInterval: options.keyRefreshInterval
         )
+        if let tls = options.tls {
+            settings.operations.tlsCertificatePath = tls.certificate
+            settings.operations.tlsKeyPath = tls.key
+            settings.operations.tlsReloadInterval = 1
+        }
         options.adjustSettings(&settings)
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var httpConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        if options.tls != nil {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            httpConfiguration.tlsConfiguration = tls
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let clock = ManualProviderClock()
         let application = try await ProviderApplication.buildApplication(
             settings: settings, stores: stores, httpClient: http, extras: .init(simulator: simulator),

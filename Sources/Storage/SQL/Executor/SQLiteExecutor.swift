@@ -78,13 +78,33 @@ struct SQLiteExecutor: SQLExecutor {
 
     /// `busy_timeout` first (it replaces sqlite-nio's spinning busy handler), then WAL, which
     /// needs a moment of exclusive access when it is first switched on.
+    ///
+    /// Switching a new file to WAL can answer `SQLITE_BUSY` at once, without waiting out
+    /// `busy_timeout`, while another process or connection opens the same file (it needs the
+    /// exclusive lock, and SQLite does not call the busy handler where waiting could deadlock):
+    /// the switch is retried for up to `busy_timeout`.
     private func applyPragmas(isMemory: Bool) async throws {
         try await execute("PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)")
         if !isMemory {
-            try await execute("PRAGMA journal_mode = WAL")
+            let deadline = ContinuousClock.now + .milliseconds(Self.busyTimeoutMilliseconds)
+            while true {
+                do {
+                    try await execute("PRAGMA journal_mode = WAL")
+                    break
+                } catch let error as SQLiteError where Self.isBusy(error) && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
         }
         try await execute("PRAGMA synchronous = NORMAL")
         try await execute("PRAGMA foreign_keys = ON")
+    }
+
+    static func isBusy(_ error: SQLiteError) -> Bool {
+        switch error.reason {
+        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout: true
+        default: false
+        }
     }
 
     private func execute(_ sql: String) async throws {

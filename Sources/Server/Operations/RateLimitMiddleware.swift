@@ -1,0 +1,32 @@
+import Hummingbird
+import HTTPTypes
+
+/// Applies the per-address limit of ``RateLimits`` before routing, so an over-limit request
+/// costs no database work. The per-client limit is applied by the endpoints themselves, once
+/// they have read the `client_id`.
+struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let limits: RateLimits
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let perAddress = limits.perAddress, RateLimits.isLimited(path: request.uri.path) else {
+            return try await next(request, context)
+        }
+        let address = limits.addresses.clientAddress(
+            peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor]
+        )
+        let decision = perAddress.admit(address)
+        guard decision.allowed else {
+            context.logger.notice("rate limit reached", metadata: ["address": "\(address)", "path": "\(request.uri.path)"])
+            return request.uri.path == "/authorize"
+                ? RateLimits.tooManyRequestsPage(pages: pages, retryAfter: decision.retryAfter)
+                : RateLimits.tooManyRequestsJSON(retryAfter: decision.retryAfter)
+        }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    /// The de-facto header proxies append the client address to (see ``ClientAddressResolver``).
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
