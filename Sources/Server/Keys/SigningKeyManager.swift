@@ -74,11 +74,30 @@ public struct SigningKeyManager: Sendable {
 
     /// Makes sure an RS256 key signs (on first start, generates it) and promotes keys whose
     /// activation time has passed while no server ran.
+    ///
+    /// Replicas starting together on a new database race here: each may generate a key, but the
+    /// key is recorded as `active` in one insert that the store's one-active-key-per-algorithm
+    /// rule lets only one of them win. A loser deletes its key file and uses the winner's key,
+    /// so the first start publishes exactly one key however many servers start at once.
     public func ensureActiveKey(logger: Logger) async throws {
         _ = try await promoteDueKeys(logger: logger)
-        if try await store.list().contains(where: { $0.state == .active && $0.algorithm == SigningAlgorithm.default.jwsName }) { return }
-        let record = try await generate(activate: true)
-        logger.notice("generated a new signing key", metadata: ["kid": "\(record.kid)", "alg": "\(record.algorithm)", "directory": "\(directory)"])
+        let algorithm = SigningAlgorithm.default
+        if try await store.list().contains(where: { $0.state == .active && $0.algorithm == algorithm.jwsName }) { return }
+        let (kid, pem) = try await BlockingWork.run { try SigningKeyMaterial.generate(algorithm) }
+        let fileName = "\(kid).pem"
+        try Self.writePrivateFile(directory: directory, name: fileName, contents: pem)
+        let now = clock.now()
+        do {
+            try await store.create(SigningKeyRecord(
+                kid: kid, algorithm: algorithm.jwsName, state: .active, fileName: fileName, createdAt: now, activatedAt: now
+            ))
+        } catch let error as StorageError where error.isConflict {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(fileName))
+            guard try await store.list().contains(where: { $0.state == .active && $0.algorithm == algorithm.jwsName }) else { throw error }
+            logger.info("another server generated the first signing key at the same time; using it")
+            return
+        }
+        logger.notice("generated a new signing key", metadata: ["kid": "\(kid)", "alg": "\(algorithm.jwsName)", "directory": "\(directory)"])
     }
 
     /// A new RS256 key that signs from now on; the old one stays published until retired.
