@@ -47,7 +47,12 @@ public struct WeChatClient: Sendable {
     /// `en`) if wanted, then the `#wechat_redirect` fragment. Reordered parameters have produced
     /// blank pages in practice." Only meaningful for ``WeChatAppCredentials/Kind/website`` apps:
     /// "the Official Account keypair for `qrconnect` … fails with page errors" (§7).
-    public func qrConnectURL(app: WeChatAppCredentials, redirectURI: String, state: String, lang: String? = nil) -> String {
+    ///
+    /// `extra` parameters (the embedded QR's `login_type`, `self_redirect`, `style`) follow
+    /// `lang`; with any of them the URL is meant for an iframe and carries no fragment.
+    public func qrConnectURL(
+        app: WeChatAppCredentials, redirectURI: String, state: String, lang: String? = nil, extra: [(String, String)] = []
+    ) -> String {
         var query = WeChatQuery([
             ("appid", app.appID),
             ("redirect_uri", redirectURI),
@@ -56,7 +61,9 @@ public struct WeChatClient: Sendable {
             ("state", state),
         ])
         if let lang { query.append("lang", lang) }
-        return "\(endpoints.openBaseURL.withoutTrailingSlashes)/connect/qrconnect?\(query.encoded)#wechat_redirect"
+        for (name, value) in extra { query.append(name, value) }
+        let fragment = extra.isEmpty ? "#wechat_redirect" : ""
+        return "\(endpoints.openBaseURL.withoutTrailingSlashes)/connect/qrconnect?\(query.encoded)\(fragment)"
     }
 
     // MARK: - Code exchange and user APIs (WECHAT.md §4)

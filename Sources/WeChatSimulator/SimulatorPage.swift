@@ -1,3 +1,5 @@
+import Foundation
+
 /// The simulator's HTML pages: the QR page and WeChat-style error pages.
 enum SimulatorPage {
     /// A browser-page error (WECHAT.md §4: "Browser-page errors (HTML, no redirect back): 10003
@@ -25,7 +27,11 @@ enum SimulatorPage {
 
     /// The "scan the QR code" page: one Confirm button per test user, and Cancel. The form posts
     /// to a relative URL so the simulator works under any path prefix.
-    static func qrConnect(appID: String, ticket: String, users: [QRUser]) -> String {
+    ///
+    /// `formTarget` `_top`: the page is WeChat's embedded QR (`login_type=jssdk`,
+    /// `self_redirect=false`), so Confirm and Cancel navigate the top window, not the iframe.
+    static func qrConnect(appID: String, ticket: String, users: [QRUser], formTarget: String? = nil) -> String {
+        let target = formTarget.map { #" target="\#(escape($0))""# } ?? ""
         let rows = users.map { user in
             let avatar =
                 user.headImageURL.isEmpty
@@ -48,7 +54,7 @@ enum SimulatorPage {
                   <p class="hint">WeChat simulator · <code>\(escape(appID))</code></p>
                   <div class="qr" aria-hidden="true"></div>
                   <p>选择一个测试用户扫码确认 · Pick a test user to “scan” and confirm</p>
-                  <form method="post" action="qrconnect/confirm">
+                  <form method="post" action="qrconnect/confirm"\(target)>
                     <input type="hidden" name="ticket" value="\(escape(ticket))">
                     <ul class="users">
                 \(rows)
@@ -57,6 +63,19 @@ enum SimulatorPage {
                     <button type="submit" name="cancel" value="1" class="cancel">取消 Cancel</button>
                   </form>
                 </div>
+                """
+        )
+    }
+
+    /// What WeChat's embedded QR does once the user confirmed (with `self_redirect=false`): the
+    /// iframe sends the top window to the callback.
+    static func topRedirect(to url: String) -> String {
+        let literal = String(decoding: (try? JSONEncoder().encode(url)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return layout(
+            title: "微信登录",
+            body: """
+                <div class="card"><p><a href="\(escape(url))" target="_top" id="continue">继续 Continue</a></p></div>
+                <script>window.top.location.replace(\(literal.replacingOccurrences(of: "</", with: "<\\/")));</script>
                 """
         )
     }

@@ -33,12 +33,15 @@ extension WeChatSimulator {
             return SimulatorResponse.html(SimulatorPage.error(title: "Scope 参数错误或没有 Scope 权限", code: 10005))
         }
         let stateValue = query.nonEmpty("state")
+        // WECHAT.md §2: the embedded QR (`wxLogin.js`) is this page in an iframe with
+        // `login_type=jssdk`; with `self_redirect=false` the *top* window goes to redirect_uri.
+        let redirectsTop = query["login_type"] == "jssdk" && query["self_redirect"] != "true"
 
         if let userID = autoApproveUserID, usersByID[userID] != nil {
             let code = issueCode(appID: appID, userID: userID, scope: scope)
             logger.info("qrconnect: auto-approved", metadata: ["appid": "\(appID)", "user": "\(userID)"])
-            return SimulatorResponse.redirect(
-                to: Self.callbackURL(redirectURI, parameters: [("code", code)] + (stateValue.map { [("state", $0)] } ?? [])))
+            let callback = Self.callbackURL(redirectURI, parameters: [("code", code)] + (stateValue.map { [("state", $0)] } ?? []))
+            return redirectsTop ? SimulatorResponse.html(SimulatorPage.topRedirect(to: callback)) : SimulatorResponse.redirect(to: callback)
         }
 
         let ticket = SimulatorIdentity.randomTicket()
@@ -48,7 +51,7 @@ extension WeChatSimulator {
             $0.pendingLogins[ticket] = .init(appID: appID, redirectURI: redirectURI, state: stateValue, scope: scope, createdAt: now)
         }
         let users = configuration.users.map { SimulatorPage.QRUser(id: $0.id, nickname: $0.nickname, headImageURL: $0.headImageURL) }
-        return SimulatorResponse.html(SimulatorPage.qrConnect(appID: appID, ticket: ticket, users: users))
+        return SimulatorResponse.html(SimulatorPage.qrConnect(appID: appID, ticket: ticket, users: users, formTarget: redirectsTop ? "_top" : nil))
     }
 
     /// `POST /connect/qrconnect/confirm` (form: `ticket`, and `user` or `cancel`).

@@ -21,6 +21,11 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("keys-dir"), help: "Where signing keys are generated.") var keysDirectory = "keys"
     @Option(name: .customLong("auto-approve"), help: "Approve every WeChat login at once as this simulated user (e.g. for scripts).")
     var autoApprove: String?
+    @Option(
+        name: .customLong("login-page"),
+        help: "redirect: send the browser straight to WeChat's QR page; embedded: our login page with the QR in an iframe."
+    )
+    var loginPage = "redirect"
 
     static let demoClientID = "demo"
 
@@ -50,6 +55,10 @@ struct DevCommand: AsyncParsableCommand {
         // One developer and scripted logins from one address: no rate limits in dev.
         devSettings.operations.rateLimitPerAddress = 0
         devSettings.operations.rateLimitPerClient = 0
+        guard let loginPageMode = LoginPageMode(rawValue: loginPage) else {
+            throw ValidationError("--login-page must be redirect or embedded, got \(loginPage)")
+        }
+        devSettings.loginPage = loginPageMode
         let settings = devSettings
         let demoSecret = SystemRandomSource().token()
         let demo = DemoClientConfiguration(clientID: Self.demoClientID, clientSecret: demoSecret)

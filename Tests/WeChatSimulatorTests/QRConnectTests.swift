@@ -26,6 +26,21 @@ struct QRConnectTests {
         }
     }
 
+    @Test("embedded QR (login_type=jssdk): self_redirect=false makes Confirm and Cancel navigate the top window; self_redirect=true the iframe")
+    func embeddedQR() async throws {
+        try await LiveSimulator.run { live in
+            let base = LiveSimulator.qrConnectPath(appID: Config.appA, redirectURI: "https://rp.example.com/cb")
+            let top = try await live.get(base + "&login_type=jssdk&self_redirect=false&style=black")
+            #expect(top.status == 200)
+            #expect(top.body.contains(#"<form method="post" action="qrconnect/confirm" target="_top">"#))
+            let inFrame = try await live.get(base + "&login_type=jssdk&self_redirect=true")
+            #expect(inFrame.body.contains(#"<form method="post" action="qrconnect/confirm">"#))
+            // Extra parameters must follow state: the order rule still holds.
+            let misplaced = try await live.get("/connect/qrconnect?login_type=jssdk&appid=\(Config.appA)")
+            #expect(misplaced.body.isEmpty)
+        }
+    }
+
     @Test("Confirm redirects to redirect_uri?code=CODE&state=STATE")
     func confirm() async throws {
         try await LiveSimulator.run { live in

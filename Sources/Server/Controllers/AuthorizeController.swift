@@ -50,12 +50,14 @@ struct AuthorizeController: Sendable {
             if let retryAfter = env.rateLimits.clientRetryAfter(valid.client.id) {
                 return RateLimits.tooManyRequestsPage(pages: env.pages, retryAfter: retryAfter)
             }
-            return try await answer(valid, request: request)
+            return try await answer(valid, request: request, parameters: parameters)
         }
     }
 
     /// From the session, or through WeChat (OIDC Core §3.1.2.3).
-    private func answer(_ valid: ValidatedAuthorization, request: Request) async throws -> Response {
+    private func answer(
+        _ valid: ValidatedAuthorization, request: Request, parameters: [(name: String, value: String)]
+    ) async throws -> Response {
         func refuse(_ error: OAuthError) -> Response {
             env.responder.failure(redirectURI: valid.redirectURI, error: error, state: valid.state, mode: valid.responseMode)
         }
@@ -85,13 +87,18 @@ struct AuthorizeController: Sendable {
             ))
             return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
         case .login:
-            return try await startWeChatLogin(valid, request: request)
+            return try await startWeChatLogin(valid, request: request, parameters: parameters)
         }
     }
 
     /// Stores the pending authorization and redirects to WeChat with a short alphanumeric
     /// `state` (shared/WECHAT.md §2), bound to this browser by a cookie.
-    private func startWeChatLogin(_ valid: ValidatedAuthorization, request: Request) async throws -> Response {
+    ///
+    /// With `login.page: embedded` the browser gets our login page instead, with WeChat's QR in
+    /// an iframe (``EmbeddedLoginPage``); `parameters` let that page start the request again.
+    private func startWeChatLogin(
+        _ valid: ValidatedAuthorization, request: Request, parameters: [(name: String, value: String)]
+    ) async throws -> Response {
         let now = env.clock.now()
         var cookies: [Cookie] = []
         let browserValue: String
@@ -122,6 +129,18 @@ struct AuthorizeController: Sendable {
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
+        if env.settings.loginPage == .embedded {
+            let language = LoginPageLanguage.choose(uiLocales: valid.uiLocales, acceptLanguage: request.headers[.acceptLanguage])
+            if let qrURL = env.door.embeddedLoginURL(callbackURI: env.callbackURI, state: upstreamState, language: language) {
+                var page = EmbeddedLoginPage.render(
+                    pages: env.pages, client: valid.client, qrURL: qrURL, language: language,
+                    expiresIn: env.settings.pendingAuthorizationLifetime,
+                    authorizationEndpoint: env.metadata.authorizationEndpoint, parameters: parameters
+                )
+                for cookie in cookies { page.setCookie(cookie) }
+                return page
+            }
+        }
         return HTTPHelpers.redirect(to: env.door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
     }
 }

@@ -38,6 +38,8 @@ public struct ProviderSettings: Sendable {
     public var refreshTokenIdleLifetime: Int = 14 * 86_400
     /// Logs, metrics, rate limits, proxies and TLS.
     public var operations = OperationsSettings()
+    /// A full-page redirect to WeChat, or our own login page with WeChat's QR embedded.
+    public var loginPage = LoginPageMode.redirect
 
     public init(
         issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

@@ -122,6 +122,7 @@ public enum SettingsLoader {
             try SettingsValidation.boolean($0, key: SettingsKey.registrationOpen)
         } ?? false
         settings.operations = try operations(config)
+        settings.loginPage = try loginPage(config)
         return settings
     }
 

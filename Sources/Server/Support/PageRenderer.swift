@@ -13,18 +13,25 @@ struct PageRenderer: Sendable {
         try library.register(PageTemplates.demoResult, named: "demo-result")
         try library.register(PageTemplates.formPost, named: "form-post")
         try library.register(PageTemplates.loggedOut, named: "logged-out")
+        try library.register(PageTemplates.login, named: "login")
         self.library = library
     }
 
-    /// - Parameter extraScriptHash: a CSP hash source (`sha256-…`) for the page's one inline script.
-    func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok, extraScriptHash: String? = nil) -> Response {
+    /// - Parameters:
+    ///   - extraScriptHash: a CSP hash source (`sha256-…`) for the page's one inline script.
+    ///   - frameSource: the one origin the page may embed in an iframe (WeChat's QR).
+    func render(
+        _ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok, extraScriptHash: String? = nil,
+        frameSource: String? = nil
+    ) -> Response {
         let html = library.render(values, withTemplate: template) ?? "<!doctype html><title>Error</title><p>Error</p>"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         let scripts = extraScriptHash.map { "; script-src '\($0)'" } ?? ""
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action *; frame-ancestors 'none'" + scripts
+        let frames = frameSource.map { "; frame-src \($0)" } ?? ""
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action *; frame-ancestors 'none'" + scripts + frames
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -59,4 +59,34 @@ enum PageTemplates {
     <table id="userinfo">{{#userinfo}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/userinfo}}</table>
     <p><a class="button" href="{{homePath}}">Start again</a></p>
     """ + layoutFoot
+
+    /// Our login page (`login.page: embedded`): the client, WeChat's QR in an iframe, and what
+    /// to do when it expires. `{{{script}}}` is the fixed inline script, allowed by its hash.
+    static let login = """
+    <!doctype html>
+    <html lang="{{htmlLang}}"><head><meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}}</title>
+    <style>
+    body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f6f7;color:#222;margin:0}
+    main{max-width:420px;margin:32px auto;background:#fff;border-radius:12px;padding:28px 24px;box-shadow:0 2px 12px rgba(0,0,0,.08);text-align:center}
+    @media (max-width:480px){main{margin:0;border-radius:0;min-height:100vh;box-shadow:none;padding:20px 12px}}
+    h1{font-size:22px;margin:8px 0} .client{font-size:16px;margin:0 0 16px} .muted{color:#666;font-size:14px}
+    .logo{width:64px;height:64px;border-radius:12px;object-fit:contain}
+    iframe{width:300px;height:400px;max-width:100%;border:0}
+    #status{min-height:1.5em;font-size:15px} .links{font-size:13px;margin-top:16px} .links a{color:#576b95;margin:0 6px}
+    a.button{display:inline-block;background:#07c160;color:#fff;border-radius:6px;padding:10px 20px;font-size:16px;text-decoration:none}
+    a:focus,iframe:focus{outline:3px solid #1a73e8;outline-offset:2px}
+    [hidden]{display:none!important}
+    </style></head><body><main id="login" data-expires-in="{{expiresIn}}" data-expired-text="{{expiredText}}">
+    {{#logoURI}}<img class="logo" id="client-logo" src="{{logoURI}}" alt="{{clientName}}" referrerpolicy="no-referrer">{{/logoURI}}
+    <h1 id="login-title">{{heading}}</h1>
+    <p class="client" id="client-name">{{continueTo}}</p>
+    <div id="qr"><iframe id="wechat-qr" src="{{qrURL}}" title="{{qrTitle}}" sandbox="allow-scripts allow-same-origin allow-top-navigation allow-forms"></iframe></div>
+    <p id="status" role="status" aria-live="polite">{{waitingText}}</p>
+    <p><a class="button" id="refresh" href="{{refreshURL}}" hidden>{{refreshText}}</a></p>
+    <p class="links">{{#policyURI}}<a id="client-policy" href="{{policyURI}}" target="_blank" rel="noopener noreferrer">{{policyText}}</a>{{/policyURI}}{{#tosURI}}<a id="client-tos" href="{{tosURI}}" target="_blank" rel="noopener noreferrer">{{tosText}}</a>{{/tosURI}}<a id="other-language" href="{{otherLanguageURL}}" lang="{{otherLanguageTag}}">{{otherLanguageText}}</a></p>
+    <script>{{{script}}}</script>
+    </main></body></html>
+    """
 }

@@ -8,6 +8,12 @@ protocol WeChatLoginDoor: Sendable {
     var name: String { get }
     /// The WeChat page the browser is sent to.
     func loginURL(callbackURI: String, state: String) -> String
+    /// The URL of WeChat's QR for an iframe on our own login page, when this door has one.
+    func embeddedLoginURL(callbackURI: String, state: String, language: LoginPageLanguage) -> String?
     /// Exchanges the code and reads the user's profile.
     func identity(fromCode code: String) async throws(WeChatError) -> WeChatIdentity
+}
+
+extension WeChatLoginDoor {
+    func embeddedLoginURL(callbackURI: String, state: String, language: LoginPageLanguage) -> String? { nil }
 }

@@ -15,6 +15,16 @@ struct WebsiteQRDoor: WeChatLoginDoor {
         client.qrConnectURL(app: app, redirectURI: callbackURI, state: state)
     }
 
+    /// shared/WECHAT.md §2: "WeChat's `wxLogin.js` only injects an iframe pointing at the same
+    /// `qrconnect` URL with extra parameters (`login_type=jssdk`, `self_redirect=true|false`…).
+    /// With `self_redirect=false` the top window is redirected to `redirect_uri`."
+    func embeddedLoginURL(callbackURI: String, state: String, language: LoginPageLanguage) -> String? {
+        client.qrConnectURL(
+            app: app, redirectURI: callbackURI, state: state, lang: language.wechatLang,
+            extra: [("login_type", "jssdk"), ("self_redirect", "false"), ("style", "black")]
+        )
+    }
+
     func identity(fromCode code: String) async throws(WeChatError) -> WeChatIdentity {
         let token = try await client.exchangeCode(code, app: app)
         let info = try await client.userInfo(accessToken: token.accessToken, openID: token.openID)
