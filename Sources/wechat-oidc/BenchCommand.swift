@@ -48,6 +48,8 @@ struct BenchCommand: AsyncParsableCommand {
     var codesFile = "bench-codes.txt"
     @Option(name: .customLong("data-dir"), help: "Directory for the benchmark database and keys (default: a new temporary directory, removed at exit).")
     var dataDirectory: String?
+    @Option(name: .customLong("database-url"), help: "Benchmark on this database instead of a SQLite file in the data directory (e.g. postgres://…).")
+    var databaseURL: String?
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -55,7 +57,9 @@ struct BenchCommand: AsyncParsableCommand {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("wechat-oidc-bench-\(UUID().uuidString)").path
         let directory = dataDirectory ?? temporary
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: temporary) } }
-        let setup = try await BenchSetup.start(port: port, directory: directory, codeLifetime: serveOnly ? 3600 : 600, logger: logger)
+        let setup = try await BenchSetup.start(
+            port: port, directory: directory, databaseURL: databaseURL, codeLifetime: serveOnly ? 3600 : 600, logger: logger
+        )
         if serveOnly {
             try await serve(setup)
         } else {

@@ -22,7 +22,7 @@ struct BenchSetup: Sendable {
     let driver: LoginDriver
     let logger: Logger
 
-    static func start(port: Int, directory: String, codeLifetime: Int, logger: Logger) async throws -> BenchSetup {
+    static func start(port: Int, directory: String, databaseURL: String? = nil, codeLifetime: Int, logger: Logger) async throws -> BenchSetup {
         let issuer = "http://127.0.0.1:\(port)"
         var simConfig = SimulatorConfiguration.development(callbackDomain: "127.0.0.1:\(port)")
         simConfig.autoApproveUserID = simConfig.users.first?.id
@@ -31,7 +31,7 @@ struct BenchSetup: Sendable {
         let base = issuer + ProviderApplication.simulatorMountPath
         var settings = ProviderSettings(
             issuer: issuer, httpHost: "127.0.0.1", httpPort: port,
-            databaseURL: directory + "/bench.sqlite", keysDirectory: directory + "/keys",
+            databaseURL: databaseURL ?? directory + "/bench.sqlite", keysDirectory: directory + "/keys",
             wechatEndpoints: WeChatEndpoints(openBaseURL: base, apiBaseURL: base),
             website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: app.secret),
             openPlatformID: app.openPlatformID, codeLifetime: codeLifetime
