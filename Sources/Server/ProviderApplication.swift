@@ -54,12 +54,17 @@ public enum ProviderApplication {
             httpClient: httpClient, endpoints: settings.wechatEndpoints, logger: logger,
             observer: { api, errcode in metrics.recordWeChatCall(api: api, errcode: errcode) }
         )
+        // client_secret_jwt secrets are sealed with a key of the keys directory (created on
+        // first start, mode 0600), so HMAC assertions can be checked (RFC 7523 §2.2).
+        let sealer = try ServerSecretFile.sealer(keysDirectory: settings.keysDirectory)
+        let documents = ClientDocumentFetcher(httpClient: httpClient)
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
             door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
+            sealer: sealer, clientKeys: ClientJWKSCache(fetch: { try await documents.fetch($0) }),
             metrics: metrics
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)

@@ -23,6 +23,10 @@ struct ProviderEnvironment: Sendable {
     let metadata: ProviderMetadata
     /// Clients as the token endpoint sees them: at most `ClientCache.defaultLifetime` (1 s) old.
     let clientCache = ClientCache()
+    /// Opens the sealed secrets of `client_secret_jwt` clients.
+    let sealer: SecretSealer
+    /// Clients' keys published at their `jwks_uri`.
+    let clientKeys: ClientJWKSCache
     /// This application's Prometheus metrics.
     var metrics = ProviderMetrics()
 
@@ -47,7 +51,7 @@ struct ProviderEnvironment: Sendable {
         return ClientDescription(
             id: record.id, name: record.name, redirectURIs: record.redirectURIs,
             authMethod: ClientDescription.AuthMethod(rawValue: record.authMethod.rawValue) ?? .clientSecretBasic,
-            secretHash: record.secretHash, metadata: record.metadata
+            secretHash: record.secretHash, metadata: record.metadata, sealedSecret: record.sealedSecret
         )
     }
 }

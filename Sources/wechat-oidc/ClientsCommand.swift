@@ -103,7 +103,7 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(help: "A name shown to users.") var name: String
         @Option(name: .customLong("redirect-uri"), help: "An exact redirect URI (repeat for several).") var redirectURIs: [String] = []
         @Flag(name: .customLong("public"), help: "A public client (no secret; PKCE S256 required). Same as --auth-method none.") var isPublic = false
-        @Option(name: .customLong("auth-method"), help: "token_endpoint_auth_method: client_secret_basic (default), client_secret_post, private_key_jwt or none.")
+        @Option(name: .customLong("auth-method"), help: "token_endpoint_auth_method: client_secret_basic (default), client_secret_post, client_secret_jwt, private_key_jwt (needs --jwks-file or --jwks-uri) or none.")
         var authMethod: String?
         @Option(name: .customLong("application-type"), help: "web or native (default: native when a redirect URI uses a custom scheme, else web).")
         var applicationType: String?
@@ -172,10 +172,11 @@ struct ClientsCommand: AsyncParsableCommand {
             guard !trimmedName.isEmpty, trimmedName.count <= 200 else { throw CommandFailure("--name must be 1 to 200 characters") }
             guard !redirectURIs.isEmpty else { throw CommandFailure("at least one --redirect-uri is required") }
             let request = try metadataRequest()
-            let registered = try await withStores(options) { stores, _ in
+            let registered = try await withStores(options) { stores, keysDirectory in
                 try await Self.withFetcher(needed: sectorIdentifierURI != nil) { fetch in
                     do {
-                        return try await ClientRegistry(store: stores.clients).register(request, origin: .admin, fetch: fetch)
+                        let sealer = try ServerSecretFile.sealer(keysDirectory: keysDirectory)
+                        return try await ClientRegistry(store: stores.clients, sealer: sealer).register(request, origin: .admin, fetch: fetch)
                     } catch let error as OAuthError {
                         throw CommandFailure("\(error.error): \(error.errorDescription ?? "")")
                     }
@@ -260,9 +261,10 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() async throws {
-            let secret = try await withStores(options) { stores, _ in
+            let secret = try await withStores(options) { stores, keysDirectory in
                 do {
-                    return try await ClientRegistry(store: stores.clients).rotateSecret(id: id)
+                    let sealer = try ServerSecretFile.sealer(keysDirectory: keysDirectory)
+                    return try await ClientRegistry(store: stores.clients, sealer: sealer).rotateSecret(id: id)
                 } catch let failure as ClientRegistry.Failure {
                     throw CommandFailure(failure.description)
                 }

@@ -98,7 +98,7 @@ struct RegistrationValidatorTests {
             (#"{\#(uri)],"contacts":[""]}"#, "contacts must be non-empty strings of at most 320 characters"),
             (#"{\#(uri)],"client_name":"a\u0007b"}"#, "client_name must be at most 200 characters without control characters"),
             (#"{\#(uri)],"token_endpoint_auth_method":"private_key_jwt"}"#, "private_key_jwt requires jwks or jwks_uri"),
-            (#"{\#(uri)],"token_endpoint_auth_method":"private_key_jwt","token_endpoint_auth_signing_alg":"none","jwks_uri":"https://rp.example/jwks"}"#, "token_endpoint_auth_signing_alg must be one of: RS256"),
+            (#"{\#(uri)],"token_endpoint_auth_method":"private_key_jwt","token_endpoint_auth_signing_alg":"none","jwks_uri":"https://rp.example/jwks"}"#, "token_endpoint_auth_signing_alg must be one of: RS256, ES256, PS256"),
             (#"{\#(uri)],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"RS256"}"#, "token_endpoint_auth_signing_alg must be one of: HS256"),
             (#"{\#(uri)],"jwks_uri":"http://rp.example/jwks"}"#, "jwks_uri must use https"),
             (#"[1]"#, "the body must be a JSON object"),

@@ -36,6 +36,10 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     /// OIDC Discovery §3.
     public var acrValuesSupported: [String]? = nil
     public var claimTypesSupported: [String]? = nil
+    /// OIDC Discovery §3 / RFC 8414 §2: algorithms of `private_key_jwt` and `client_secret_jwt`.
+    public var tokenEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    public var revocationEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    public var introspectionEndpointAuthSigningAlgValuesSupported: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -67,6 +71,9 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
         case acrValuesSupported = "acr_values_supported"
         case claimTypesSupported = "claim_types_supported"
+        case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
+        case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
+        case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -118,6 +125,9 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         metadata.backchannelLogoutSessionSupported = true
         metadata.acrValuesSupported = ACR.supported
         metadata.claimTypesSupported = ["normal"]
+        metadata.tokenEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        metadata.revocationEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        metadata.introspectionEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
         return metadata
     }
 }

@@ -66,7 +66,7 @@ public struct RegistrationPolicy: Sendable, Equatable {
         idTokenSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName),
         userinfoSigningAlgs: ["RS256"],
         requestObjectSigningAlgs: ["RS256", "none"],
-        privateKeyJWTSigningAlgs: ["RS256"],
+        privateKeyJWTSigningAlgs: ["RS256", "ES256", "PS256"],
         clientSecretJWTSigningAlgs: ["HS256"],
         allowsLoopbackHTTPCallbacks: false
     )

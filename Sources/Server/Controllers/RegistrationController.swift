@@ -20,7 +20,7 @@ struct RegistrationController: Sendable {
         metadata.idTokenSigningAlgValuesSupported = env.keys.current.supportedAlgorithms.map(\.jwsName)
         return ClientRegistry(
             store: env.stores.clients, random: env.random, clock: env.clock,
-            policy: ClientRegistry.providerPolicy(metadata, allowLoopbackHTTP: !env.settings.usesHTTPS)
+            policy: ClientRegistry.providerPolicy(metadata, allowLoopbackHTTP: !env.settings.usesHTTPS), sealer: env.sealer
         )
     }
 
