@@ -57,6 +57,8 @@ public enum ProviderApplication {
         // client_secret_jwt secrets are sealed with a key of the keys directory (created on
         // first start, mode 0600), so HMAC assertions can be checked (RFC 7523 §2.2).
         let sealer = try ServerSecretFile.sealer(keysDirectory: settings.keysDirectory)
+        // The salt of pairwise subjects (OIDC Core §8.1), likewise a 0600 file made once.
+        let pairwiseSalt = try ServerSecretFile.loadOrCreate(directory: settings.keysDirectory, name: ServerSecretFile.pairwiseSaltName)
         let documents = ClientDocumentFetcher(httpClient: httpClient)
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
@@ -65,6 +67,7 @@ public enum ProviderApplication {
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
             sealer: sealer, clientKeys: ClientJWKSCache(fetch: { try await documents.fetch($0) }),
+            subjects: SubjectIdentifiers(salt: pairwiseSalt),
             metrics: metrics
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)

@@ -27,6 +27,8 @@ struct ProviderEnvironment: Sendable {
     let sealer: SecretSealer
     /// Clients' keys published at their `jwks_uri`.
     let clientKeys: ClientJWKSCache
+    /// Public or pairwise `sub` values (OIDC Core §8).
+    let subjects: SubjectIdentifiers
     /// This application's Prometheus metrics.
     var metrics = ProviderMetrics()
 

@@ -126,7 +126,7 @@ struct ClientsCommand: AsyncParsableCommand {
         var tokenEndpointAuthSigningAlg: String?
         @Option(name: .customLong("id-token-signed-response-alg"), help: "ID token signing algorithm: RS256 (default), PS256 or ES256 (needs an active key of it).")
         var idTokenSignedResponseAlg: String?
-        @Option(name: .customLong("userinfo-signed-response-alg"), help: "Sign userinfo responses with this algorithm.")
+        @Option(name: .customLong("userinfo-signed-response-alg"), help: "Sign userinfo responses (application/jwt) with RS256, PS256 or ES256.")
         var userinfoSignedResponseAlg: String?
         @Option(name: .customLong("default-max-age"), help: "Default max_age in seconds.") var defaultMaxAge: Int?
         @Flag(name: .customLong("require-auth-time"), help: "Always put auth_time in ID tokens.") var requireAuthTime = false

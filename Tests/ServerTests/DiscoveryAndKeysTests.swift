@@ -18,7 +18,7 @@ struct DiscoveryAndKeysTests {
             #expect(doc["userinfo_endpoint"] as? String == p.issuer + "/userinfo")
             #expect(doc["jwks_uri"] as? String == p.issuer + "/jwks")
             #expect(doc["response_types_supported"] as? [String] == ["code"])
-            #expect(doc["subject_types_supported"] as? [String] == ["public"])
+            #expect(doc["subject_types_supported"] as? [String] == ["public", "pairwise"])
             #expect(doc["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
             #expect(doc["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(doc["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token"])
@@ -111,10 +111,10 @@ struct DiscoveryAndKeysTests {
         }
     }
 
-    @Test("the first start generates a private key file and the secret-sealing key, each with mode 0600")
+    @Test("the first start generates a private key file, the secret-sealing key and the pairwise salt, each with mode 0600")
     func keyFileMode() async throws {
         try await TestProvider.run { p in
-            let secrets: Set<String> = [ServerSecretFile.sealingKeyName]
+            let secrets: Set<String> = [ServerSecretFile.sealingKeyName, ServerSecretFile.pairwiseSaltName]
             let all = try FileManager.default.contentsOfDirectory(atPath: p.settings.keysDirectory)
             #expect(Set(all).isSuperset(of: secrets))
             let files = all.filter { !secrets.contains($0) }
@@ -125,6 +125,8 @@ struct DiscoveryAndKeysTests {
             }
             let text = try String(contentsOfFile: p.settings.keysDirectory + "/" + files[0], encoding: .utf8)
             #expect(text.contains("PRIVATE KEY"))
+            let salt = try #require(FileManager.default.contents(atPath: p.settings.keysDirectory + "/" + ServerSecretFile.pairwiseSaltName))
+            #expect(salt.count == 32)
         }
     }
 }

@@ -40,6 +40,8 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     public var tokenEndpointAuthSigningAlgValuesSupported: [String]? = nil
     public var revocationEndpointAuthSigningAlgValuesSupported: [String]? = nil
     public var introspectionEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    /// OIDC Discovery §3: algorithms of signed userinfo responses (OIDC Core §5.3.2).
+    public var userinfoSigningAlgValuesSupported: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -74,6 +76,7 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
         case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
         case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
+        case userinfoSigningAlgValuesSupported = "userinfo_signing_alg_values_supported"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -104,7 +107,7 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
             responseTypesSupported: ["code"],
             responseModesSupported: ResponseMode.allCases.map(\.rawValue),
             grantTypesSupported: ["authorization_code", "refresh_token"],
-            subjectTypesSupported: ["public"],
+            subjectTypesSupported: ["public", "pairwise"],
             idTokenSigningAlgValuesSupported: ["RS256"],
             tokenEndpointAuthMethodsSupported: ClientCredentials.supportedMethods,
             claimsSupported: Scope.claimsSupported,
@@ -128,6 +131,9 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         metadata.tokenEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
         metadata.revocationEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
         metadata.introspectionEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        // Signed with the same keys as ID tokens: the server narrows it to the algorithms that
+        // have an active key, as for id_token_signing_alg_values_supported.
+        metadata.userinfoSigningAlgValuesSupported = SigningAlgorithm.allCases.map(\.jwsName)
         return metadata
     }
 }

@@ -64,6 +64,7 @@ public struct ClientRegistry: Sendable {
     public static var adminPolicy: RegistrationPolicy {
         var policy = providerPolicy(ProviderMetadata.forIssuer("https://issuer.invalid"), allowLoopbackHTTP: true)
         policy.idTokenSigningAlgs = RegistrationPolicy.standard.idTokenSigningAlgs
+        policy.userinfoSigningAlgs = RegistrationPolicy.standard.userinfoSigningAlgs
         return policy
     }
 

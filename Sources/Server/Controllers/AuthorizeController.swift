@@ -66,7 +66,8 @@ struct AuthorizeController: Sendable {
         let session = try await env.browserSessions.current(request)
         let decision = SessionPolicy.decide(
             prompt: valid.prompt, maxAge: valid.maxAge,
-            session: session.map { SessionPolicy.Session(userID: $0.userID, authTime: $0.authTime) },
+            // The hint names the user by this client's subject (pairwise or public, OIDC Core §8).
+            session: session.map { SessionPolicy.Session(userID: env.subjects.subject(userID: $0.userID, client: valid.client), authTime: $0.authTime) },
             hintSubject: hintSubject, now: env.clock.now()
         )
         switch decision {
