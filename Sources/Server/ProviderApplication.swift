@@ -46,7 +46,9 @@ public enum ProviderApplication {
         let keyVersion = try await stores.signingKeys.version()
         let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
-        let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
+        let metadata = ProviderMetadata.forIssuer(
+            settings.issuer, registrationEnabled: settings.registrationEnabled, parRequired: settings.parRequired
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let metrics = ProviderMetrics()
@@ -110,7 +112,8 @@ public enum ProviderApplication {
         ))
         // Preflight requests must match a route for the group's CORS middleware to answer them.
         for path in [ProviderMetadata.Path.discovery, ProviderMetadata.Path.jwks, ProviderMetadata.Path.token, ProviderMetadata.Path.userinfo,
-                     ProviderMetadata.Path.revocation, ProviderMetadata.Path.introspection] {
+                     ProviderMetadata.Path.revocation, ProviderMetadata.Path.introspection,
+                     ProviderMetadata.Path.pushedAuthorizationRequest] {
             api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         DiscoveryController(env: env).addRoutes(to: api)
@@ -118,6 +121,7 @@ public enum ProviderApplication {
         UserInfoController(env: env).addRoutes(to: api)
         RevocationController(env: env).addRoutes(to: api)
         IntrospectionController(env: env).addRoutes(to: api)
+        PushedAuthorizationController(env: env).addRoutes(to: api)
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

@@ -131,6 +131,10 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("default-max-age"), help: "Default max_age in seconds.") var defaultMaxAge: Int?
         @Flag(name: .customLong("require-auth-time"), help: "Always put auth_time in ID tokens.") var requireAuthTime = false
         @Flag(name: .customLong("require-par"), help: "Require pushed authorization requests (RFC 9126).") var requirePAR = false
+        @Option(name: .customLong("request-uri"), help: "A request_uri the client may pass by reference (repeat; OpenID Connect Core 6.2). Without any, any https URL.")
+        var requestURIs: [String] = []
+        @Option(name: .customLong("request-object-signing-alg"), help: "The only request object algorithm accepted: RS256, PS256, ES256 or none.")
+        var requestObjectSigningAlg: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -159,11 +163,12 @@ struct ClientsCommand: AsyncParsableCommand {
                 logoURI: logoURI, clientURI: clientURI, policyURI: policyURI, tosURI: tosURI,
                 jwksURI: jwksURI, jwks: jwks, sectorIdentifierURI: sectorIdentifierURI, subjectType: subjectType,
                 idTokenSignedResponseAlg: idTokenSignedResponseAlg, userinfoSignedResponseAlg: userinfoSignedResponseAlg,
+                requestObjectSigningAlg: requestObjectSigningAlg,
                 tokenEndpointAuthMethod: isPublic ? "none" : authMethod, tokenEndpointAuthSigningAlg: tokenEndpointAuthSigningAlg,
                 defaultMaxAge: defaultMaxAge, requireAuthTime: requireAuthTime,
                 postLogoutRedirectURIs: postLogoutRedirectURIs.isEmpty ? nil : postLogoutRedirectURIs,
                 backchannelLogoutURI: backchannelLogoutURI, backchannelLogoutSessionRequired: backchannelLogoutSessionRequired,
-                requirePushedAuthorizationRequests: requirePAR
+                requirePushedAuthorizationRequests: requirePAR, requestURIs: requestURIs.isEmpty ? nil : requestURIs
             )
         }
 

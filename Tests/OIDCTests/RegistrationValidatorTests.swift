@@ -79,7 +79,7 @@ struct RegistrationValidatorTests {
             (#"{\#(uri)],"id_token_signed_response_alg":"none"}"#, "id_token_signed_response_alg none is not supported: ID tokens are always signed"),
             (#"{\#(uri)],"id_token_signed_response_alg":"HS256"}"#, "id_token_signed_response_alg must be one of: RS256, PS256, ES256"),
             (#"{\#(uri)],"userinfo_signed_response_alg":"none"}"#, "userinfo_signed_response_alg must be one of: RS256, PS256, ES256"),
-            (#"{\#(uri)],"request_object_signing_alg":"HS512"}"#, "request_object_signing_alg must be one of: RS256, none"),
+            (#"{\#(uri)],"request_object_signing_alg":"HS512"}"#, "request_object_signing_alg must be one of: RS256, PS256, ES256, none"),
             (#"{\#(uri)],"id_token_encrypted_response_alg":"RSA-OAEP"}"#, "id_token_encrypted_response_alg is not supported: this provider does not encrypt"),
             (#"{\#(uri)],"subject_type":"anonymous"}"#, "subject_type must be one of: public, pairwise"),
             (#"{\#(uri)],"default_max_age":-1}"#, "default_max_age must be a non-negative number of seconds"),

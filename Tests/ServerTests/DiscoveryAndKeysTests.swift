@@ -33,8 +33,8 @@ struct DiscoveryAndKeysTests {
             #expect(doc["token_endpoint_auth_signing_alg_values_supported"] as? [String] == ["RS256", "ES256", "PS256", "HS256"])
             #expect((doc["scopes_supported"] as? [String])?.contains("openid") == true)
             #expect(doc["authorization_response_iss_parameter_supported"] as? Bool == true)
-            #expect(doc["request_parameter_supported"] as? Bool == false)
-            #expect(doc["request_uri_parameter_supported"] as? Bool == false)
+            #expect(doc["request_parameter_supported"] as? Bool == true)
+            #expect(doc["request_uri_parameter_supported"] as? Bool == true)
             // Nothing advertised that the server does not do.
             #expect(doc["registration_endpoint"] == nil)
             #expect(!page.body.contains("\\/"))

@@ -42,6 +42,12 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     public var introspectionEndpointAuthSigningAlgValuesSupported: [String]? = nil
     /// OIDC Discovery §3: algorithms of signed userinfo responses (OIDC Core §5.3.2).
     public var userinfoSigningAlgValuesSupported: [String]? = nil
+    /// OIDC Discovery §3: request objects (OIDC Core §6).
+    public var requireRequestURIRegistration: Bool? = nil
+    public var requestObjectSigningAlgValuesSupported: [String]? = nil
+    /// RFC 9126 §5.
+    public var pushedAuthorizationRequestEndpoint: String? = nil
+    public var requirePushedAuthorizationRequests: Bool? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -77,6 +83,10 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
         case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
         case userinfoSigningAlgValuesSupported = "userinfo_signing_alg_values_supported"
+        case requireRequestURIRegistration = "require_request_uri_registration"
+        case requestObjectSigningAlgValuesSupported = "request_object_signing_alg_values_supported"
+        case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -92,11 +102,14 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         public static let endSession = "/logout"
         public static let revocation = "/revoke"
         public static let introspection = "/introspect"
+        /// RFC 9126 §2.
+        public static let pushedAuthorizationRequest = "/par"
     }
 
     /// The metadata of this server for `issuer` (no trailing slash); `registrationEnabled`
-    /// when Dynamic Client Registration is routed.
-    public static func forIssuer(_ issuer: String, registrationEnabled: Bool = false) -> ProviderMetadata {
+    /// when Dynamic Client Registration is routed; `parRequired` when every client must push
+    /// its authorization requests.
+    public static func forIssuer(_ issuer: String, registrationEnabled: Bool = false, parRequired: Bool = false) -> ProviderMetadata {
         var metadata = ProviderMetadata(
             issuer: issuer,
             authorizationEndpoint: issuer + Path.authorization,
@@ -113,8 +126,8 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
             claimsSupported: Scope.claimsSupported,
             codeChallengeMethodsSupported: ["S256"],
             authorizationResponseIssParameterSupported: true,
-            requestParameterSupported: false,
-            requestURIParameterSupported: false,
+            requestParameterSupported: true,
+            requestURIParameterSupported: true,
             claimsParameterSupported: true,
             promptValuesSupported: ["none", "login", "consent", "select_account"]
         )
@@ -134,6 +147,14 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         // Signed with the same keys as ID tokens: the server narrows it to the algorithms that
         // have an active key, as for id_token_signing_alg_values_supported.
         metadata.userinfoSigningAlgValuesSupported = SigningAlgorithm.allCases.map(\.jwsName)
+        // OIDC Core §6: request objects by value and by reference, unsigned or signed with the
+        // client's keys. Clients registered by an administrator may use any https request_uri;
+        // dynamically registered ones only those in their request_uris, so registration is not
+        // required of every client.
+        metadata.requireRequestURIRegistration = false
+        metadata.requestObjectSigningAlgValuesSupported = RequestObjectRules.signingAlgorithms
+        metadata.pushedAuthorizationRequestEndpoint = issuer + Path.pushedAuthorizationRequest
+        metadata.requirePushedAuthorizationRequests = parRequired
         return metadata
     }
 }

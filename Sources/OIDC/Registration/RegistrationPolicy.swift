@@ -65,7 +65,7 @@ public struct RegistrationPolicy: Sendable, Equatable {
         // Every algorithm the provider can sign with; a server narrows it to those with an active key.
         idTokenSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName),
         userinfoSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName),
-        requestObjectSigningAlgs: ["RS256", "none"],
+        requestObjectSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName) + ["none"],
         privateKeyJWTSigningAlgs: ["RS256", "ES256", "PS256"],
         clientSecretJWTSigningAlgs: ["HS256"],
         allowsLoopbackHTTPCallbacks: false

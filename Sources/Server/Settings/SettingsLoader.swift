@@ -121,6 +121,10 @@ public enum SettingsLoader {
         settings.registrationOpen = try text(SettingsKey.registrationOpen, nil).map {
             try SettingsValidation.boolean($0, key: SettingsKey.registrationOpen)
         } ?? false
+        settings.parLifetime = try integer(SettingsKey.parLifetime, settings.parLifetime, 10...600)
+        settings.parRequired = try text(SettingsKey.parRequired, nil).map {
+            try SettingsValidation.boolean($0, key: SettingsKey.parRequired)
+        } ?? false
         settings.operations = try operations(config)
         return settings
     }
