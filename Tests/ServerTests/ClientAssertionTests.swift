@@ -54,6 +54,47 @@ struct ClientAssertionTests {
         }
     }
 
+    @Test("OIDC Core §9 private_key_jwt with RSA keys: RS256 and PS256; a key registered for one algorithm does not verify the other")
+    func privateKeyJWTRSA() async throws {
+        try await TestProvider.run { p async throws in
+            let rs256 = try RSAClientSigner(.rs256)
+            let ps256 = try RSAClientSigner(.ps256)
+            let rp = try await p.registerJWTClient(method: "private_key_jwt", jwks: .object(["keys": .array([rs256.publicJWK, ps256.publicJWK])]))
+            #expect(try await exchange(p, rp, assertion: try rs256.sign(claims(p, rp))).status == 200)
+            #expect(try await exchange(p, rp, assertion: try ps256.sign(claims(p, rp))).status == 200)
+            // RFC 7517 §4.4: the key's alg is RS256, so a PS256 signature naming it is refused.
+            expectInvalidClient(try await exchange(p, rp, assertion: try rs256.sign(claims(p, rp), algorithm: "PS256")),
+                                "client_assertion: no registered RSA key has kid \(rs256.material.kid)")
+            // token_endpoint_auth_signing_alg narrows the accepted algorithms to one.
+            let strict = try await p.registerJWTClient(method: "private_key_jwt", jwks: .object(["keys": .array([rs256.publicJWK, ps256.publicJWK])]), signingAlg: "PS256")
+            #expect(try await exchange(p, strict, assertion: try ps256.sign(claims(p, strict))).status == 200)
+            expectInvalidClient(try await exchange(p, strict, assertion: try rs256.sign(claims(p, strict))),
+                                "client_assertion: alg RS256 is not accepted here (accepted: PS256)")
+        }
+    }
+
+    @Test("RFC 7592 §2.2: a client that moves to client_secret_jwt gets a new secret, sealed, that signs its assertions")
+    func updateToClientSecretJWT() async throws {
+        try await TestProvider.run(Registration.options()) { p async throws in
+            let json = try await Registration.registered(p, #"{"redirect_uris":["https://rp.example/cb"]}"#)
+            let id = try #require(json["client_id"] as? String)
+            let token = try #require(json["registration_access_token"] as? String)
+            let oldSecret = try #require(json["client_secret"] as? String)
+            let updated = try await Registration.send(p, .PUT, "/register/\(id)",
+                body: #"{"client_id":"\#(id)","redirect_uris":["https://rp.example/cb"],"token_endpoint_auth_method":"client_secret_jwt"}"#, bearer: token)
+            #expect(updated.status == 200)
+            let newSecret = try #require(updated.json["client_secret"] as? String)
+            #expect(newSecret != oldSecret)
+            let rp = TestProvider.RP(clientID: id, secret: newSecret, redirectURI: "https://rp.example/cb")
+            #expect(try await exchange(p, rp, assertion: try await ClientSigner.signHS256(claims(p, rp), secret: newSecret)).status == 200)
+            // Moving away drops the sealed copy.
+            let back = try await Registration.send(p, .PUT, "/register/\(id)",
+                body: #"{"client_id":"\#(id)","redirect_uris":["https://rp.example/cb"],"token_endpoint_auth_method":"client_secret_post"}"#, bearer: token)
+            #expect(back.status == 200)
+            #expect(try await p.stores.clients.find(id: id)?.sealedSecret == nil)
+        }
+    }
+
     @Test("RFC 7523 §3: iss, sub, aud, exp and jti are required and checked → 401 invalid_client")
     func claimRules() async throws {
         try await TestProvider.run { p async throws in

@@ -53,6 +53,17 @@ struct RequestObjectTests {
         }
     }
 
+    @Test("OIDC Core §6.1: request objects signed with RS256 and PS256 keys of the client's jwks")
+    func rsaSignedObjects() async throws {
+        try await TestProvider.run { p async throws in
+            let rs256 = try RSAClientSigner(.rs256)
+            let ps256 = try RSAClientSigner(.ps256)
+            let rp = try await p.registerObjectClient(jwks: .object(["keys": .array([rs256.publicJWK, ps256.publicJWK])]))
+            #expect(try await complete(p, rp, url(p, rp, [("request", try rs256.sign(objectClaims(p, rp, state: "rs")))])).query["state"] == "rs")
+            #expect(try await complete(p, rp, url(p, rp, [("request", try ps256.sign(objectClaims(p, rp, state: "ps")))])).query["state"] == "ps")
+        }
+    }
+
     @Test("OIDC Core §6.1 alg none: an unsigned request object is accepted unless request_object_signing_alg requires a signature")
     func unsignedObjects() async throws {
         try await TestProvider.run { p async throws in

@@ -79,6 +79,28 @@ struct SignedUserInfoAndPairwiseTests {
         }
     }
 
+    @Test("OIDC Registration §5 + OIDC Core §8.1: a DCR pairwise client's sector is the host of its sector_identifier_uri")
+    func pairwiseFromSectorIdentifierURI() async throws {
+        try await TestProvider.run(Registration.options()) { p async throws in
+            try await DocumentServer.run(p.http) { server in
+                server.set("/sector.json", #"["https://rp-a.example/cb","https://rp-b.example/cb"]"#)
+                let json = try await Registration.registered(p, #"{"redirect_uris":["https://rp-a.example/cb","https://rp-b.example/cb"],"subject_type":"pairwise","sector_identifier_uri":"\#(server.url("/sector.json"))"}"#)
+                #expect(json["subject_type"] as? String == "pairwise")
+                let rp = try Registration.rp(json)
+                let sub = try #require(try await p.signIn(rp).idToken["sub"] as? String)
+                let publicSub = try #require(try await p.signIn(try await p.registerClient()).idToken["sub"] as? String)
+                let salt = try ServerSecretFile.loadOrCreate(directory: p.settings.keysDirectory, name: ServerSecretFile.pairwiseSaltName)
+                #expect(sub == PairwiseSubject.subject(sector: "127.0.0.1", localID: publicSub, salt: salt))
+                // A document that leaves out a redirect URI fails the registration.
+                server.set("/sector.json", #"["https://rp-a.example/cb"]"#)
+                let refused = try await Registration.register(p, #"{"redirect_uris":["https://rp-a.example/cb","https://rp-b.example/cb"],"subject_type":"pairwise","sector_identifier_uri":"\#(server.url("/sector.json"))"}"#)
+                #expect(refused.status == 400)
+                #expect(refused.error == "invalid_client_metadata")
+                #expect(refused.errorDescription == "redirect_uris[1] is not listed in the sector_identifier_uri document")
+            }
+        }
+    }
+
     @Test("Back-Channel Logout 1.0 §2.4 with a pairwise client: the logout token's sub is the pairwise subject")
     func pairwiseLogoutToken() async throws {
         try await BackchannelReceiver.run { receiver in

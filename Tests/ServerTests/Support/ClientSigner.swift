@@ -67,3 +67,25 @@ struct RawClaims: JWTPayload {
     func encode(to encoder: any Encoder) throws { try values.encode(to: encoder) }
     func verify(using _: some JWTAlgorithm) throws {}
 }
+
+/// A relying party's RSA key (RS256 or PS256) for tests, generated with the provider's own key
+/// code; the JWS is assembled by hand (RFC 7515 §7.1).
+struct RSAClientSigner: Sendable {
+    let material: SigningKeyMaterial
+
+    init(_ algorithm: SigningAlgorithm) throws {
+        let generated = try SigningKeyMaterial.generate(algorithm)
+        material = try SigningKeyMaterial(kid: generated.kid, algorithm: algorithm, pem: generated.pem)
+    }
+
+    /// The public JWK as registered (with `alg`, `use: sig` and `kid`).
+    var publicJWK: JSONValue {
+        JSONValue.parse(Array((try? JSONEncoder().encode(material.publicJWK)) ?? Data())) ?? .null
+    }
+
+    func sign(_ claims: [String: JSONValue], algorithm: String? = nil) throws -> String {
+        let header = JSONValue.object(["alg": .string(algorithm ?? material.algorithm), "kid": .string(material.kid)]).serialized
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(JSONValue.object(claims).serialized.utf8))
+        return input + "." + Base64URL.encode(try material.signer.sign(Array(input.utf8)))
+    }
+}
