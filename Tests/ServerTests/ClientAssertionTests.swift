@@ -151,6 +151,33 @@ struct ClientAssertionTests {
         }
     }
 
+    @Test("Replicas on one database and keys directory: a jti used at one is refused at the other; a secret sealed by one opens at the other; a request pushed to one is used at the other")
+    func replicasAgree() async throws {
+        try await KeyRotationCluster.run(servers: 2) { cluster in
+            let (a, b) = (cluster.servers[0], cluster.servers[1])
+            let signer = ClientSigner()
+            let keyClient = try await a.registerJWTClient(method: "private_key_jwt", jwks: signer.jwks)
+            // Each replica has its own issuer here (its own port), so each assertion names its
+            // replica as aud; the jti is the same: the second use is refused by the other replica.
+            #expect(try await exchange(b, keyClient, assertion: try await signer.sign(claims(b, keyClient, jti: "shared-jti"))).status == 200)
+            expectInvalidClient(try await exchange(a, keyClient, assertion: try await signer.sign(claims(a, keyClient, jti: "shared-jti"))),
+                                "the client assertion's jti was already used")
+
+            // One sealing key for both: created by whichever started first.
+            let secretClient = try await a.registerJWTClient(method: "client_secret_jwt")
+            let secret = try #require(secretClient.secret)
+            #expect(try await exchange(b, secretClient, assertion: try await ClientSigner.signHS256(claims(b, secretClient), secret: secret)).status == 200)
+
+            let rp = try await a.registerClient()
+            let pushed = try await a.postWithBasic(rp, path: "/par", form: [
+                ("response_type", "code"), ("redirect_uri", rp.redirectURI), ("scope", "openid"), ("state", "via-a"),
+            ])
+            let requestURI = try #require(pushed.json["request_uri"] as? String)
+            let url = AuthorizationResponse.append([("client_id", rp.clientID), ("request_uri", requestURI)], to: b.issuer + "/authorize")
+            #expect(queryItems(try await b.browser.follow(url, stopAt: rp.redirectURI).get())["state"] == "via-a")
+        }
+    }
+
     @Test("RFC 7009 / RFC 7662 with private_key_jwt: aud may be the endpoint's own URL")
     func revocationAndIntrospection() async throws {
         try await TestProvider.run { p async throws in
