@@ -78,6 +78,7 @@ struct ClientsCommand: AsyncParsableCommand {
             ("auth signing alg", m.tokenEndpointAuthSigningAlg),
             ("userinfo alg", m.userinfoSignedResponseAlg),
             ("request obj. alg", m.requestObjectSigningAlg),
+            ("request URIs", m.requestURIs.isEmpty ? nil : m.requestURIs.joined(separator: indent)),
             ("default max_age", m.defaultMaxAge.map(String.init)),
             ("require auth_time", m.requireAuthTime ? "yes" : nil),
             ("require PAR", m.requirePushedAuthorizationRequests ? "yes" : nil),
