@@ -47,7 +47,8 @@ public enum ProviderApplication {
         let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
         let metadata = ProviderMetadata.forIssuer(
-            settings.issuer, registrationEnabled: settings.registrationEnabled, parRequired: settings.parRequired
+            settings.issuer, registrationEnabled: settings.registrationEnabled, parRequired: settings.parRequired,
+            requestObjects: (settings.requestObjectByValue, settings.requestObjectByReference)
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]

@@ -141,6 +141,31 @@ struct RequestObjectTests {
         }
     }
 
+    @Test("OIDC Core §6.1/§6.2: with request objects turned off, request_not_supported / request_uri_not_supported, and discovery says so; pushed requests still work")
+    func turnedOff() async throws {
+        var options = TestProvider.Options()
+        options.adjustSettings = { $0.requestObjectByValue = false; $0.requestObjectByReference = false }
+        try await TestProvider.run(options) { p async throws in
+            let rp = try await p.registerObjectClient(jwks: nil)
+            let base = [("redirect_uri", rp.redirectURI), ("state", "outer")]
+            try await expectRedirectError(p, url(p, rp, base + [("request", ClientSigner.unsigned(objectClaims(p, rp)))]),
+                                          "request_not_supported", "the request parameter is not supported")
+            try await expectRedirectError(p, url(p, rp, base + [("request_uri", "https://rp.example/request.jwt")]),
+                                          "request_uri_not_supported", "the request_uri parameter is not supported")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(try await p.browser.get(p.issuer + "/.well-known/openid-configuration").body.utf8)) as? [String: Any])
+            #expect(doc["request_parameter_supported"] as? Bool == false)
+            #expect(doc["request_uri_parameter_supported"] as? Bool == false)
+            #expect(doc["request_object_signing_alg_values_supported"] == nil)
+            let pushed = try await p.postWithBasic(rp, path: "/par", form: [("response_type", "code"), ("redirect_uri", rp.redirectURI), ("scope", "openid")])
+            let requestURI = try #require(pushed.json["request_uri"] as? String)
+            let query = queryItems(try await p.browser.follow(
+                AuthorizationResponse.append([("client_id", rp.clientID), ("request_uri", requestURI)], to: p.issuer + "/authorize"), stopAt: rp.redirectURI).get())
+            #expect(query["code"] != nil)
+            let pushedObject = try await p.postWithBasic(rp, path: "/par", form: [("request", ClientSigner.unsigned(objectClaims(p, rp)))])
+            #expect(pushedObject.json["error"] as? String == "request_not_supported")
+        }
+    }
+
     @Test("OIDC Discovery §3: request objects advertised as they are supported")
     func discovery() async throws {
         try await TestProvider.run { p async throws in

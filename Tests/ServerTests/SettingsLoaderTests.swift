@@ -118,6 +118,19 @@ struct SettingsLoaderTests {
         #expect(await error(env)?.key == "par.required")
     }
 
+    @Test("OIDC Core §6 settings: request_object.by_value and request_object.by_reference (default true)")
+    func requestObjectSettings() async throws {
+        let defaults = try await SettingsLoader.load(.init(environment: base))
+        #expect(defaults.requestObjectByValue && defaults.requestObjectByReference)
+        var env = base
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_VALUE"] = "false"
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_REFERENCE"] = "false"
+        let s = try await SettingsLoader.load(.init(environment: env))
+        #expect(!s.requestObjectByValue && !s.requestObjectByReference)
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_VALUE"] = "nope"
+        #expect(await error(env)?.key == "request_object.by_value")
+    }
+
     @Test("http issuers are allowed for loopback only")
     func loopback() async throws {
         var env = base

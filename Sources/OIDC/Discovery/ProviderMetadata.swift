@@ -108,8 +108,12 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
 
     /// The metadata of this server for `issuer` (no trailing slash); `registrationEnabled`
     /// when Dynamic Client Registration is routed; `parRequired` when every client must push
-    /// its authorization requests.
-    public static func forIssuer(_ issuer: String, registrationEnabled: Bool = false, parRequired: Bool = false) -> ProviderMetadata {
+    /// its authorization requests; `requestObjects` says whether Request Objects are accepted
+    /// by value and by reference.
+    public static func forIssuer(
+        _ issuer: String, registrationEnabled: Bool = false, parRequired: Bool = false,
+        requestObjects: (byValue: Bool, byReference: Bool) = (true, true)
+    ) -> ProviderMetadata {
         var metadata = ProviderMetadata(
             issuer: issuer,
             authorizationEndpoint: issuer + Path.authorization,
@@ -151,8 +155,13 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         // client's keys. Clients registered by an administrator may use any https request_uri;
         // dynamically registered ones only those in their request_uris, so registration is not
         // required of every client.
-        metadata.requireRequestURIRegistration = false
-        metadata.requestObjectSigningAlgValuesSupported = RequestObjectRules.signingAlgorithms
+        metadata.requestParameterSupported = requestObjects.byValue
+        metadata.requestURIParameterSupported = requestObjects.byReference
+        if requestObjects.byReference { metadata.requireRequestURIRegistration = false }
+        // Pushed requests may carry a request object too.
+        if requestObjects.byValue || requestObjects.byReference {
+            metadata.requestObjectSigningAlgValuesSupported = RequestObjectRules.signingAlgorithms
+        }
         metadata.pushedAuthorizationRequestEndpoint = issuer + Path.pushedAuthorizationRequest
         metadata.requirePushedAuthorizationRequests = parRequired
         return metadata

@@ -48,6 +48,7 @@ struct PushedAuthorizationController: Sendable {
         pushedParameters.append((name: "client_id", value: client.id))
         // §3: a request object may be pushed; its values are the request.
         if let jwt = form["request"], !jwt.isEmpty {
+            guard env.settings.requestObjectByValue else { return reply(.requestNotSupported("the request parameter is not supported")) }
             switch try await RequestObjectResolver(env: env).verify(jwt, query: pushedParameters, client: client) {
             case .failure(let error): return reply(error)
             case .success(let merged): pushedParameters = merged

@@ -35,6 +35,13 @@ struct RequestObjectResolver: Sendable {
         if let requestURI, requestURI.hasPrefix(RequestObjectRules.pushedRequestURIPrefix) {
             return try await pushed(requestURI, clientID: values["client_id"])
         }
+        // OIDC Core §6.1 / §6.2: what a provider that does not support them answers.
+        if requestValue != nil, !env.settings.requestObjectByValue {
+            return .failure(.requestNotSupported("the request parameter is not supported"))
+        }
+        if requestURI != nil, !env.settings.requestObjectByReference {
+            return .failure(.requestURINotSupported("the request_uri parameter is not supported"))
+        }
         // OIDC Core §6.1: client_id is passed as a request parameter too (RFC 9101 §5); lacking
         // it, the object's own (its keys decide whether it is believed).
         let jwt: String
