@@ -48,7 +48,10 @@ public enum ProviderApplication {
         let keyVersion = try await stores.signingKeys.version()
         let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
-        let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
+        let metadata = ProviderMetadata.forIssuer(
+            settings.issuer, registrationEnabled: settings.registrationEnabled, parRequired: settings.parRequired,
+            requestObjects: (settings.requestObjectByValue, settings.requestObjectByReference)
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let metrics = ProviderMetrics()
@@ -56,12 +59,20 @@ public enum ProviderApplication {
             httpClient: httpClient, endpoints: settings.wechatEndpoints, logger: logger,
             observer: { api, errcode in metrics.recordWeChatCall(api: api, errcode: errcode) }
         )
+        // client_secret_jwt secrets are sealed with a key of the keys directory (created on
+        // first start, mode 0600), so HMAC assertions can be checked (RFC 7523 §2.2).
+        let sealer = try ServerSecretFile.sealer(keysDirectory: settings.keysDirectory)
+        // The salt of pairwise subjects (OIDC Core §8.1), likewise a 0600 file made once.
+        let pairwiseSalt = try ServerSecretFile.loadOrCreate(directory: settings.keysDirectory, name: ServerSecretFile.pairwiseSaltName)
+        let documents = ClientDocumentFetcher(httpClient: httpClient)
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
             door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
+            sealer: sealer, clientKeys: ClientJWKSCache(fetch: { try await documents.fetch($0) }),
+            subjects: SubjectIdentifiers(salt: pairwiseSalt),
             metrics: metrics, rateLimits: RateLimits(settings: settings.operations)
         )
         let router = buildRouter(env: env, extras: extras, httpClient: httpClient)
@@ -127,7 +138,8 @@ public enum ProviderApplication {
         ))
         // Preflight requests must match a route for the group's CORS middleware to answer them.
         for path in [ProviderMetadata.Path.discovery, ProviderMetadata.Path.jwks, ProviderMetadata.Path.token, ProviderMetadata.Path.userinfo,
-                     ProviderMetadata.Path.revocation, ProviderMetadata.Path.introspection] {
+                     ProviderMetadata.Path.revocation, ProviderMetadata.Path.introspection,
+                     ProviderMetadata.Path.pushedAuthorizationRequest] {
             api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         DiscoveryController(env: env).addRoutes(to: api)
@@ -135,6 +147,7 @@ public enum ProviderApplication {
         UserInfoController(env: env).addRoutes(to: api)
         RevocationController(env: env).addRoutes(to: api)
         IntrospectionController(env: env).addRoutes(to: api)
+        PushedAuthorizationController(env: env).addRoutes(to: api)
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

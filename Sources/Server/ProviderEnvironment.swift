@@ -21,6 +21,12 @@ struct ProviderEnvironment: Sendable {
     /// The discovery document, serialized once.
     let discoveryJSON: [UInt8]
     let metadata: ProviderMetadata
+    /// Opens the sealed secrets of `client_secret_jwt` clients.
+    let sealer: SecretSealer
+    /// Clients' keys published at their `jwks_uri`.
+    let clientKeys: ClientJWKSCache
+    /// Public or pairwise `sub` values (OIDC Core §8).
+    let subjects: SubjectIdentifiers
     /// This application's Prometheus metrics.
     var metrics = ProviderMetrics()
     /// The per-address and per-client request limits (`rate_limit.*`).
@@ -46,7 +52,7 @@ struct ProviderEnvironment: Sendable {
         return ClientDescription(
             id: record.id, name: record.name, redirectURIs: record.redirectURIs,
             authMethod: ClientDescription.AuthMethod(rawValue: record.authMethod.rawValue) ?? .clientSecretBasic,
-            secretHash: record.secretHash, metadata: record.metadata
+            secretHash: record.secretHash, metadata: record.metadata, sealedSecret: record.sealedSecret
         )
     }
 }

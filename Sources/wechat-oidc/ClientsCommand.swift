@@ -78,6 +78,7 @@ struct ClientsCommand: AsyncParsableCommand {
             ("auth signing alg", m.tokenEndpointAuthSigningAlg),
             ("userinfo alg", m.userinfoSignedResponseAlg),
             ("request obj. alg", m.requestObjectSigningAlg),
+            ("request URIs", m.requestURIs.isEmpty ? nil : m.requestURIs.joined(separator: indent)),
             ("default max_age", m.defaultMaxAge.map(String.init)),
             ("require auth_time", m.requireAuthTime ? "yes" : nil),
             ("require PAR", m.requirePushedAuthorizationRequests ? "yes" : nil),
@@ -103,7 +104,7 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(help: "A name shown to users.") var name: String
         @Option(name: .customLong("redirect-uri"), help: "An exact redirect URI (repeat for several).") var redirectURIs: [String] = []
         @Flag(name: .customLong("public"), help: "A public client (no secret; PKCE S256 required). Same as --auth-method none.") var isPublic = false
-        @Option(name: .customLong("auth-method"), help: "token_endpoint_auth_method: client_secret_basic (default), client_secret_post, private_key_jwt or none.")
+        @Option(name: .customLong("auth-method"), help: "token_endpoint_auth_method: client_secret_basic (default), client_secret_post, client_secret_jwt, private_key_jwt (needs --jwks-file or --jwks-uri) or none.")
         var authMethod: String?
         @Option(name: .customLong("application-type"), help: "web or native (default: native when a redirect URI uses a custom scheme, else web).")
         var applicationType: String?
@@ -126,11 +127,15 @@ struct ClientsCommand: AsyncParsableCommand {
         var tokenEndpointAuthSigningAlg: String?
         @Option(name: .customLong("id-token-signed-response-alg"), help: "ID token signing algorithm: RS256 (default), PS256 or ES256 (needs an active key of it).")
         var idTokenSignedResponseAlg: String?
-        @Option(name: .customLong("userinfo-signed-response-alg"), help: "Sign userinfo responses with this algorithm.")
+        @Option(name: .customLong("userinfo-signed-response-alg"), help: "Sign userinfo responses (application/jwt) with RS256, PS256 or ES256.")
         var userinfoSignedResponseAlg: String?
         @Option(name: .customLong("default-max-age"), help: "Default max_age in seconds.") var defaultMaxAge: Int?
         @Flag(name: .customLong("require-auth-time"), help: "Always put auth_time in ID tokens.") var requireAuthTime = false
         @Flag(name: .customLong("require-par"), help: "Require pushed authorization requests (RFC 9126).") var requirePAR = false
+        @Option(name: .customLong("request-uri"), help: "A request_uri the client may pass by reference (repeat; OpenID Connect Core 6.2). Without any, any https URL.")
+        var requestURIs: [String] = []
+        @Option(name: .customLong("request-object-signing-alg"), help: "The only request object algorithm accepted: RS256, PS256, ES256 or none.")
+        var requestObjectSigningAlg: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -159,11 +164,12 @@ struct ClientsCommand: AsyncParsableCommand {
                 logoURI: logoURI, clientURI: clientURI, policyURI: policyURI, tosURI: tosURI,
                 jwksURI: jwksURI, jwks: jwks, sectorIdentifierURI: sectorIdentifierURI, subjectType: subjectType,
                 idTokenSignedResponseAlg: idTokenSignedResponseAlg, userinfoSignedResponseAlg: userinfoSignedResponseAlg,
+                requestObjectSigningAlg: requestObjectSigningAlg,
                 tokenEndpointAuthMethod: isPublic ? "none" : authMethod, tokenEndpointAuthSigningAlg: tokenEndpointAuthSigningAlg,
                 defaultMaxAge: defaultMaxAge, requireAuthTime: requireAuthTime,
                 postLogoutRedirectURIs: postLogoutRedirectURIs.isEmpty ? nil : postLogoutRedirectURIs,
                 backchannelLogoutURI: backchannelLogoutURI, backchannelLogoutSessionRequired: backchannelLogoutSessionRequired,
-                requirePushedAuthorizationRequests: requirePAR
+                requirePushedAuthorizationRequests: requirePAR, requestURIs: requestURIs.isEmpty ? nil : requestURIs
             )
         }
 
@@ -172,10 +178,11 @@ struct ClientsCommand: AsyncParsableCommand {
             guard !trimmedName.isEmpty, trimmedName.count <= 200 else { throw CommandFailure("--name must be 1 to 200 characters") }
             guard !redirectURIs.isEmpty else { throw CommandFailure("at least one --redirect-uri is required") }
             let request = try metadataRequest()
-            let registered = try await withStores(options) { stores, _ in
+            let registered = try await withStores(options) { stores, keysDirectory in
                 try await Self.withFetcher(needed: sectorIdentifierURI != nil) { fetch in
                     do {
-                        return try await ClientRegistry(store: stores.clients).register(request, origin: .admin, fetch: fetch)
+                        let sealer = try ServerSecretFile.sealer(keysDirectory: keysDirectory)
+                        return try await ClientRegistry(store: stores.clients, sealer: sealer).register(request, origin: .admin, fetch: fetch)
                     } catch let error as OAuthError {
                         throw CommandFailure("\(error.error): \(error.errorDescription ?? "")")
                     }
@@ -260,9 +267,10 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() async throws {
-            let secret = try await withStores(options) { stores, _ in
+            let secret = try await withStores(options) { stores, keysDirectory in
                 do {
-                    return try await ClientRegistry(store: stores.clients).rotateSecret(id: id)
+                    let sealer = try ServerSecretFile.sealer(keysDirectory: keysDirectory)
+                    return try await ClientRegistry(store: stores.clients, sealer: sealer).rotateSecret(id: id)
                 } catch let failure as ClientRegistry.Failure {
                     throw CommandFailure(failure.description)
                 }

@@ -98,7 +98,10 @@ struct ClientRegistryTests {
 
             let production = ClientRegistry.providerPolicy(ProviderMetadata.forIssuer("https://op.example"), allowLoopbackHTTP: false)
             #expect(!production.allowsLoopbackHTTPCallbacks)
-            #expect(!production.tokenEndpointAuthMethods.contains("client_secret_jwt"))
+            // client_secret_jwt only where secrets can be sealed (the HMAC needs the secret itself).
+            #expect(!ClientRegistry(store: registry.store, policy: production).policy.tokenEndpointAuthMethods.contains("client_secret_jwt"))
+            let sealer = try #require(SecretSealer(key: [UInt8](repeating: 7, count: 32)))
+            #expect(ClientRegistry(store: registry.store, policy: production, sealer: sealer).policy.tokenEndpointAuthMethods.contains("client_secret_jwt"))
             var fragment = request
             fragment.postLogoutRedirectURIs = ["https://app.example/bye#x"]
             #expect(await refusal { _ = try await registry.register(fragment, origin: .admin) }

@@ -18,7 +18,7 @@ struct DiscoveryAndKeysTests {
             #expect(doc["userinfo_endpoint"] as? String == p.issuer + "/userinfo")
             #expect(doc["jwks_uri"] as? String == p.issuer + "/jwks")
             #expect(doc["response_types_supported"] as? [String] == ["code"])
-            #expect(doc["subject_types_supported"] as? [String] == ["public"])
+            #expect(doc["subject_types_supported"] as? [String] == ["public", "pairwise"])
             #expect(doc["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
             #expect(doc["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(doc["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token"])
@@ -29,11 +29,12 @@ struct DiscoveryAndKeysTests {
             #expect(doc["introspection_endpoint"] as? String == p.issuer + "/introspect")
             #expect(doc["backchannel_logout_supported"] as? Bool == true)
             #expect(doc["backchannel_logout_session_supported"] as? Bool == true)
-            #expect(doc["token_endpoint_auth_methods_supported"] as? [String] == ["client_secret_basic", "client_secret_post", "none"])
+            #expect(doc["token_endpoint_auth_methods_supported"] as? [String] == ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"])
+            #expect(doc["token_endpoint_auth_signing_alg_values_supported"] as? [String] == ["RS256", "ES256", "PS256", "HS256"])
             #expect((doc["scopes_supported"] as? [String])?.contains("openid") == true)
             #expect(doc["authorization_response_iss_parameter_supported"] as? Bool == true)
-            #expect(doc["request_parameter_supported"] as? Bool == false)
-            #expect(doc["request_uri_parameter_supported"] as? Bool == false)
+            #expect(doc["request_parameter_supported"] as? Bool == true)
+            #expect(doc["request_uri_parameter_supported"] as? Bool == true)
             // Nothing advertised that the server does not do.
             #expect(doc["registration_endpoint"] == nil)
             #expect(!page.body.contains("\\/"))
@@ -110,15 +111,22 @@ struct DiscoveryAndKeysTests {
         }
     }
 
-    @Test("the first start generates a private key file with mode 0600")
+    @Test("the first start generates a private key file, the secret-sealing key and the pairwise salt, each with mode 0600")
     func keyFileMode() async throws {
         try await TestProvider.run { p in
-            let files = try FileManager.default.contentsOfDirectory(atPath: p.settings.keysDirectory)
+            let secrets: Set<String> = [ServerSecretFile.sealingKeyName, ServerSecretFile.pairwiseSaltName]
+            let all = try FileManager.default.contentsOfDirectory(atPath: p.settings.keysDirectory)
+            #expect(Set(all).isSuperset(of: secrets))
+            let files = all.filter { !secrets.contains($0) }
             #expect(files.count == 1)
-            let attributes = try FileManager.default.attributesOfItem(atPath: p.settings.keysDirectory + "/" + files[0])
-            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            for name in all {
+                let attributes = try FileManager.default.attributesOfItem(atPath: p.settings.keysDirectory + "/" + name)
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(name)")
+            }
             let text = try String(contentsOfFile: p.settings.keysDirectory + "/" + files[0], encoding: .utf8)
             #expect(text.contains("PRIVATE KEY"))
+            let salt = try #require(FileManager.default.contents(atPath: p.settings.keysDirectory + "/" + ServerSecretFile.pairwiseSaltName))
+            #expect(salt.count == 32)
         }
     }
 }

@@ -92,7 +92,7 @@ struct LogoutTests {
         }
     }
 
-    @Test("back-channel logout: each client of the session with a backchannel_logout_uri gets a signed logout token with sid, events, no nonce (Back-Channel Logout 1.0 §2.4)")
+    @Test("back-channel logout: each client of the session with a backchannel_logout_uri gets a signed logout token with typ logout+jwt, sid, events, no nonce (Back-Channel Logout 1.0 §2.4)")
     func backchannel() async throws {
         try await BackchannelReceiver.run { receiver in
             try await TestProvider.run { p in
@@ -116,6 +116,9 @@ struct LogoutTests {
                 #expect(claims.nonce == nil)
                 #expect(claims.exp > claims.iat)
                 #expect(!claims.jti.isEmpty)
+                // Back-Channel Logout 1.0 §2.4: "typ" header "logout+jwt".
+                let header = try #require(JSONValue.parse(Data(base64URLEncoded: tokens[0].split(separator: ".")[0]) ?? Data())?.objectValue)
+                #expect(header["typ"]?.stringValue == "logout+jwt")
             }
         }
     }

@@ -118,7 +118,7 @@ struct RegistrationTests {
                 (#"{"client_name":"x"}"#, "redirect_uris is required for the authorization code flow"),
                 (#"{\#(uri),"response_types":["id_token"]}"#, "response_types value id_token is not supported (supported: code)"),
                 (#"{\#(uri),"grant_types":["implicit"]}"#, "grant_types value implicit is not supported (supported: authorization_code, refresh_token)"),
-                (#"{\#(uri),"token_endpoint_auth_method":"client_secret_jwt"}"#, "token_endpoint_auth_method must be one of: " + p.registrationPolicy.tokenEndpointAuthMethods.joined(separator: ", ")),
+                (#"{\#(uri),"token_endpoint_auth_method":"tls_client_auth"}"#, "token_endpoint_auth_method must be one of: " + p.registrationPolicy.tokenEndpointAuthMethods.joined(separator: ", ")),
                 (#"{\#(uri),"id_token_signed_response_alg":"none"}"#, "id_token_signed_response_alg none is not supported: ID tokens are always signed"),
                 (#"{\#(uri),"subject_type":"anonymous"}"#, "subject_type must be one of: " + p.registrationPolicy.subjectTypes.joined(separator: ", ")),
                 (#"{\#(uri),"default_max_age":-5}"#, "default_max_age must be a non-negative number of seconds"),

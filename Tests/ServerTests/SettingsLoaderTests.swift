@@ -98,6 +98,39 @@ struct SettingsLoaderTests {
         #expect(await error(appid)?.key == "website.appid")
     }
 
+    @Test("RFC 9126 settings: par.lifetime (10...600, default 60) and par.required (default false)")
+    func pushedAuthorizationSettings() async throws {
+        let defaults = try await SettingsLoader.load(.init(environment: base))
+        #expect(defaults.parLifetime == 60)
+        #expect(defaults.parRequired == false)
+        var env = base
+        env["WECHAT_OIDC_PAR_LIFETIME"] = "90"
+        env["WECHAT_OIDC_PAR_REQUIRED"] = "true"
+        let s = try await SettingsLoader.load(.init(environment: env))
+        #expect(s.parLifetime == 90)
+        #expect(s.parRequired)
+        env["WECHAT_OIDC_PAR_LIFETIME"] = "5"
+        #expect(await error(env)?.key == "par.lifetime")
+        env["WECHAT_OIDC_PAR_LIFETIME"] = "601"
+        #expect(await error(env)?.key == "par.lifetime")
+        env["WECHAT_OIDC_PAR_LIFETIME"] = nil
+        env["WECHAT_OIDC_PAR_REQUIRED"] = "maybe"
+        #expect(await error(env)?.key == "par.required")
+    }
+
+    @Test("OIDC Core §6 settings: request_object.by_value and request_object.by_reference (default true)")
+    func requestObjectSettings() async throws {
+        let defaults = try await SettingsLoader.load(.init(environment: base))
+        #expect(defaults.requestObjectByValue && defaults.requestObjectByReference)
+        var env = base
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_VALUE"] = "false"
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_REFERENCE"] = "false"
+        let s = try await SettingsLoader.load(.init(environment: env))
+        #expect(!s.requestObjectByValue && !s.requestObjectByReference)
+        env["WECHAT_OIDC_REQUEST_OBJECT_BY_VALUE"] = "nope"
+        #expect(await error(env)?.key == "request_object.by_value")
+    }
+
     @Test("http issuers are allowed for loopback only")
     func loopback() async throws {
         var env = base

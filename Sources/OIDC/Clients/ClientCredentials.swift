@@ -54,8 +54,11 @@ public struct ClientCredentials: Sendable, Equatable {
     /// Checks the credentials against the registered client. Confidential clients prove their
     /// secret by Basic or by POST (constant-time comparison of SHA-256 digests); public clients
     /// present none (RFC 6749 §2.1, §3.2.1; `none` in OIDC Registration §2).
-    /// The `token_endpoint_auth_method` values this server verifies (OIDC Registration §2).
-    public static let supportedMethods = ["client_secret_basic", "client_secret_post", "none"]
+    /// The `token_endpoint_auth_method` values this server verifies (OIDC Registration §2,
+    /// OIDC Core §9; the JWT methods by `ClientAssertionRules`).
+    public static let supportedMethods = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]
+    /// The `alg` values accepted for `private_key_jwt` and `client_secret_jwt` assertions.
+    public static let assertionSigningAlgorithms = ["RS256", "ES256", "PS256", "HS256"]
 
     public func authenticate(against client: ClientDescription?) -> Result<ClientDescription, OAuthError> {
         guard let client, client.id == clientID else {

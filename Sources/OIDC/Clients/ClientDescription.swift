@@ -19,13 +19,15 @@ public struct ClientDescription: Sendable, Equatable {
     public var secretHash: Data?
     /// Everything else the client registered.
     public var metadata: ClientMetadata
+    /// The secret sealed by `SecretSealer`, only for `client_secret_jwt` (RFC 7523 §2.2).
+    public var sealedSecret: String?
 
     /// A client that cannot authenticate (RFC 6749 §2.1): it must use PKCE.
     public var isPublic: Bool { authMethod == .none }
 
     public init(
         id: String, name: String, redirectURIs: [String], authMethod: AuthMethod, secretHash: Data?,
-        metadata: ClientMetadata = ClientMetadata()
+        metadata: ClientMetadata = ClientMetadata(), sealedSecret: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -33,6 +35,7 @@ public struct ClientDescription: Sendable, Equatable {
         self.authMethod = authMethod
         self.secretHash = secretHash
         self.metadata = metadata
+        self.sealedSecret = sealedSecret
     }
 
     /// Whether the client registered `grantType` (RFC 7591 §2 `grant_types`).

@@ -47,6 +47,9 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
     public var backchannelLogoutSessionRequired: Bool
     /// `require_pushed_authorization_requests` (RFC 9126 §6).
     public var requirePushedAuthorizationRequests: Bool
+    /// `request_uris` (OIDC Registration §2): the only `request_uri` values a dynamically
+    /// registered client may use.
+    public var requestURIs: [String]
     /// `client_secret_expires_at` promised at registration (0 = never).
     public var clientSecretExpiresAt: Int
     /// `dynamic` when created by Dynamic Client Registration, `admin` when by the CLI.
@@ -64,7 +67,7 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
         postLogoutRedirectURIs: [String] = [], backchannelLogoutURI: String? = nil,
         backchannelLogoutSessionRequired: Bool = false,
         requirePushedAuthorizationRequests: Bool = false, clientSecretExpiresAt: Int = 0,
-        registeredBy: String = "admin"
+        registeredBy: String = "admin", requestURIs: [String] = []
     ) {
         self.grantTypes = grantTypes
         self.responseTypes = responseTypes
@@ -91,6 +94,7 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
         self.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests
         self.clientSecretExpiresAt = clientSecretExpiresAt
         self.registeredBy = registeredBy
+        self.requestURIs = requestURIs
     }
 
     /// Decodes leniently: a stored document written by an older version lacks newer keys.
@@ -122,5 +126,6 @@ public struct ClientMetadata: Sendable, Equatable, Codable {
         requirePushedAuthorizationRequests = try c.decodeIfPresent(Bool.self, forKey: .requirePushedAuthorizationRequests) ?? false
         clientSecretExpiresAt = try c.decodeIfPresent(Int.self, forKey: .clientSecretExpiresAt) ?? 0
         registeredBy = try c.decodeIfPresent(String.self, forKey: .registeredBy) ?? "admin"
+        requestURIs = try c.decodeIfPresent([String].self, forKey: .requestURIs) ?? []
     }
 }

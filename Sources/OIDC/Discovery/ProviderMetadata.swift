@@ -36,6 +36,18 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
     /// OIDC Discovery §3.
     public var acrValuesSupported: [String]? = nil
     public var claimTypesSupported: [String]? = nil
+    /// OIDC Discovery §3 / RFC 8414 §2: algorithms of `private_key_jwt` and `client_secret_jwt`.
+    public var tokenEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    public var revocationEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    public var introspectionEndpointAuthSigningAlgValuesSupported: [String]? = nil
+    /// OIDC Discovery §3: algorithms of signed userinfo responses (OIDC Core §5.3.2).
+    public var userinfoSigningAlgValuesSupported: [String]? = nil
+    /// OIDC Discovery §3: request objects (OIDC Core §6).
+    public var requireRequestURIRegistration: Bool? = nil
+    public var requestObjectSigningAlgValuesSupported: [String]? = nil
+    /// RFC 9126 §5.
+    public var pushedAuthorizationRequestEndpoint: String? = nil
+    public var requirePushedAuthorizationRequests: Bool? = nil
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -67,6 +79,14 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
         case acrValuesSupported = "acr_values_supported"
         case claimTypesSupported = "claim_types_supported"
+        case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
+        case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
+        case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
+        case userinfoSigningAlgValuesSupported = "userinfo_signing_alg_values_supported"
+        case requireRequestURIRegistration = "require_request_uri_registration"
+        case requestObjectSigningAlgValuesSupported = "request_object_signing_alg_values_supported"
+        case pushedAuthorizationRequestEndpoint = "pushed_authorization_request_endpoint"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
     }
 
     /// The endpoints, relative to the issuer, that the server mounts.
@@ -82,11 +102,18 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         public static let endSession = "/logout"
         public static let revocation = "/revoke"
         public static let introspection = "/introspect"
+        /// RFC 9126 §2.
+        public static let pushedAuthorizationRequest = "/par"
     }
 
     /// The metadata of this server for `issuer` (no trailing slash); `registrationEnabled`
-    /// when Dynamic Client Registration is routed.
-    public static func forIssuer(_ issuer: String, registrationEnabled: Bool = false) -> ProviderMetadata {
+    /// when Dynamic Client Registration is routed; `parRequired` when every client must push
+    /// its authorization requests; `requestObjects` says whether Request Objects are accepted
+    /// by value and by reference.
+    public static func forIssuer(
+        _ issuer: String, registrationEnabled: Bool = false, parRequired: Bool = false,
+        requestObjects: (byValue: Bool, byReference: Bool) = (true, true)
+    ) -> ProviderMetadata {
         var metadata = ProviderMetadata(
             issuer: issuer,
             authorizationEndpoint: issuer + Path.authorization,
@@ -97,14 +124,14 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
             responseTypesSupported: ["code"],
             responseModesSupported: ResponseMode.allCases.map(\.rawValue),
             grantTypesSupported: ["authorization_code", "refresh_token"],
-            subjectTypesSupported: ["public"],
+            subjectTypesSupported: ["public", "pairwise"],
             idTokenSigningAlgValuesSupported: ["RS256"],
             tokenEndpointAuthMethodsSupported: ClientCredentials.supportedMethods,
             claimsSupported: Scope.claimsSupported,
             codeChallengeMethodsSupported: ["S256"],
             authorizationResponseIssParameterSupported: true,
-            requestParameterSupported: false,
-            requestURIParameterSupported: false,
+            requestParameterSupported: true,
+            requestURIParameterSupported: true,
             claimsParameterSupported: true,
             promptValuesSupported: ["none", "login", "consent", "select_account"]
         )
@@ -118,6 +145,25 @@ public struct ProviderMetadata: Codable, Sendable, Equatable {
         metadata.backchannelLogoutSessionSupported = true
         metadata.acrValuesSupported = ACR.supported
         metadata.claimTypesSupported = ["normal"]
+        metadata.tokenEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        metadata.revocationEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        metadata.introspectionEndpointAuthSigningAlgValuesSupported = ClientCredentials.assertionSigningAlgorithms
+        // Signed with the same keys as ID tokens: the server narrows it to the algorithms that
+        // have an active key, as for id_token_signing_alg_values_supported.
+        metadata.userinfoSigningAlgValuesSupported = SigningAlgorithm.allCases.map(\.jwsName)
+        // OIDC Core §6: request objects by value and by reference, unsigned or signed with the
+        // client's keys. Clients registered by an administrator may use any https request_uri;
+        // dynamically registered ones only those in their request_uris, so registration is not
+        // required of every client.
+        metadata.requestParameterSupported = requestObjects.byValue
+        metadata.requestURIParameterSupported = requestObjects.byReference
+        if requestObjects.byReference { metadata.requireRequestURIRegistration = false }
+        // Pushed requests may carry a request object too.
+        if requestObjects.byValue || requestObjects.byReference {
+            metadata.requestObjectSigningAlgValuesSupported = RequestObjectRules.signingAlgorithms
+        }
+        metadata.pushedAuthorizationRequestEndpoint = issuer + Path.pushedAuthorizationRequest
+        metadata.requirePushedAuthorizationRequests = parRequired
         return metadata
     }
 }

@@ -35,6 +35,8 @@ public struct ClientInformation: Encodable, Sendable, Equatable {
     public var backchannelLogoutURI: String?
     public var backchannelLogoutSessionRequired: Bool
     public var requirePushedAuthorizationRequests: Bool
+    /// OIDC Registration §2 `request_uris`.
+    public var requestURIs: [String]?
 
     /// The information of a stored client. Absent optional metadata gets the defaults of
     /// OIDC Registration §2 (`web`, `public`, `RS256`).
@@ -74,6 +76,7 @@ public struct ClientInformation: Encodable, Sendable, Equatable {
         self.backchannelLogoutURI = metadata.backchannelLogoutURI
         self.backchannelLogoutSessionRequired = metadata.backchannelLogoutSessionRequired
         self.requirePushedAuthorizationRequests = metadata.requirePushedAuthorizationRequests
+        self.requestURIs = metadata.requestURIs.isEmpty ? nil : metadata.requestURIs
     }
 
     enum CodingKeys: String, CodingKey {
@@ -108,5 +111,6 @@ public struct ClientInformation: Encodable, Sendable, Equatable {
         case backchannelLogoutURI = "backchannel_logout_uri"
         case backchannelLogoutSessionRequired = "backchannel_logout_session_required"
         case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
+        case requestURIs = "request_uris"
     }
 }

@@ -32,6 +32,8 @@ public struct ClientMetadataRequest: Sendable, Equatable, Decodable {
     public var backchannelLogoutURI: String?
     public var backchannelLogoutSessionRequired: Bool?
     public var requirePushedAuthorizationRequests: Bool?
+    /// `request_uris` (OIDC Registration §2): the `request_uri` values the client may use.
+    public var requestURIs: [String]?
     /// Encryption metadata (OIDC Registration §2 `*_encrypted_*`): this provider encrypts
     /// nothing, so any of them present is refused rather than silently ignored.
     public var encryptionFields: [String] = []
@@ -53,7 +55,7 @@ public struct ClientMetadataRequest: Sendable, Equatable, Decodable {
         tokenEndpointAuthMethod: String? = nil, tokenEndpointAuthSigningAlg: String? = nil,
         defaultMaxAge: Int? = nil, requireAuthTime: Bool? = nil, postLogoutRedirectURIs: [String]? = nil,
         backchannelLogoutURI: String? = nil, backchannelLogoutSessionRequired: Bool? = nil,
-        requirePushedAuthorizationRequests: Bool? = nil
+        requirePushedAuthorizationRequests: Bool? = nil, requestURIs: [String]? = nil
     ) {
         self.redirectURIs = redirectURIs
         self.responseTypes = responseTypes
@@ -80,6 +82,7 @@ public struct ClientMetadataRequest: Sendable, Equatable, Decodable {
         self.backchannelLogoutURI = backchannelLogoutURI
         self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
         self.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests
+        self.requestURIs = requestURIs
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -108,6 +111,7 @@ public struct ClientMetadataRequest: Sendable, Equatable, Decodable {
         case backchannelLogoutURI = "backchannel_logout_uri"
         case backchannelLogoutSessionRequired = "backchannel_logout_session_required"
         case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
+        case requestURIs = "request_uris"
         case clientID = "client_id"
         case clientSecret = "client_secret"
         // Encryption (OIDC Registration §2), refused.
@@ -160,6 +164,7 @@ public struct ClientMetadataRequest: Sendable, Equatable, Decodable {
         backchannelLogoutURI = try c.decodeIfPresent(String.self, forKey: .backchannelLogoutURI)
         backchannelLogoutSessionRequired = try c.decodeIfPresent(Bool.self, forKey: .backchannelLogoutSessionRequired)
         requirePushedAuthorizationRequests = try c.decodeIfPresent(Bool.self, forKey: .requirePushedAuthorizationRequests)
+        requestURIs = try c.decodeIfPresent([String].self, forKey: .requestURIs)
         clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
         clientSecret = try c.decodeIfPresent(String.self, forKey: .clientSecret)
         encryptionFields = try CodingKeys.encryption.filter { try c.decodeIfPresent(JSONValue.self, forKey: $0) != nil }.map(\.rawValue)

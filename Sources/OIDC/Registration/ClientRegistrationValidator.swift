@@ -195,6 +195,20 @@ public struct ClientRegistrationValidator: Sendable {
             throw OAuthError.invalidClientMetadata("backchannel_logout_uri \(problem)")
         }
 
+        // OIDC Registration §2 request_uris: "URLs using the https scheme"; the provider fetches
+        // them, so loopback http only where server calls may use it. A fragment is allowed
+        // (it names the content, OIDC Core §6.2) and ignored when matching.
+        let requestURIs = Self.unique(request.requestURIs ?? [])
+        guard requestURIs.count <= Self.maximumRedirectURIs else {
+            throw OAuthError.invalidClientMetadata("request_uris may list at most \(Self.maximumRedirectURIs) URIs")
+        }
+        for (index, uri) in requestURIs.enumerated() {
+            let withoutFragment = String(uri.prefix { $0 != "#" })
+            if let problem = URIRules.serverCallURLProblem(withoutFragment, allowLoopbackHTTP: policy.allowsLoopbackHTTPCallbacks) {
+                throw OAuthError.invalidClientMetadata("request_uris[\(index)] \(problem)")
+            }
+        }
+
         // OIDC Registration §2 default_max_age: seconds.
         if let maxAge = request.defaultMaxAge, maxAge < 0 {
             throw OAuthError.invalidClientMetadata("default_max_age must be a non-negative number of seconds")
@@ -240,7 +254,7 @@ public struct ClientRegistrationValidator: Sendable {
                 postLogoutRedirectURIs: Self.unique(rawLogoutURIs), backchannelLogoutURI: request.backchannelLogoutURI,
                 backchannelLogoutSessionRequired: request.backchannelLogoutSessionRequired ?? false,
                 requirePushedAuthorizationRequests: request.requirePushedAuthorizationRequests ?? false,
-                clientSecretExpiresAt: 0, registeredBy: registeredBy
+                clientSecretExpiresAt: 0, registeredBy: registeredBy, requestURIs: requestURIs
             )
         )
     }

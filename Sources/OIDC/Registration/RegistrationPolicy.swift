@@ -64,9 +64,9 @@ public struct RegistrationPolicy: Sendable, Equatable {
         subjectTypes: ["public", "pairwise"],
         // Every algorithm the provider can sign with; a server narrows it to those with an active key.
         idTokenSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName),
-        userinfoSigningAlgs: ["RS256"],
-        requestObjectSigningAlgs: ["RS256", "none"],
-        privateKeyJWTSigningAlgs: ["RS256"],
+        userinfoSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName),
+        requestObjectSigningAlgs: SigningAlgorithm.allCases.map(\.jwsName) + ["none"],
+        privateKeyJWTSigningAlgs: ["RS256", "ES256", "PS256"],
         clientSecretJWTSigningAlgs: ["HS256"],
         allowsLoopbackHTTPCallbacks: false
     )
@@ -81,6 +81,7 @@ public struct RegistrationPolicy: Sendable, Equatable {
         policy.subjectTypes = subjectTypes.filter(metadata.subjectTypesSupported.contains)
         policy.responseTypes = responseTypes.filter(metadata.responseTypesSupported.contains)
         policy.idTokenSigningAlgs = idTokenSigningAlgs.filter(metadata.idTokenSigningAlgValuesSupported.contains)
+        policy.userinfoSigningAlgs = userinfoSigningAlgs.filter((metadata.userinfoSigningAlgValuesSupported ?? []).contains)
         return policy
     }
 }

@@ -98,6 +98,25 @@ public struct KeySet: Sendable {
         return signingInput
     }
 
+    /// Signs `claims` with the active key of `algorithm` under a JOSE header whose `typ` is
+    /// `type` (RFC 7515 §4.1.9), e.g. `logout+jwt` (Back-Channel Logout 1.0 §2.4) or the
+    /// `JWT` of a signed userinfo response. `nil` means RS256.
+    public func sign(_ claims: some Encodable, algorithm name: String?, type: String) throws -> String {
+        let algorithm = try name.map { name in
+            guard let value = SigningAlgorithm(jwsName: name) else { throw SigningKeyError.unsupportedAlgorithm(name) }
+            return value
+        } ?? .default
+        guard let key = signing[algorithm] else { throw SigningKeyError.noActiveKey(algorithm.jwsName) }
+        let header = #"{"alg":"\#(key.material.algorithm)","kid":"\#(key.material.kid)","typ":"\#(type)"}"#
+        var signingInput = Base64URL.encode(Array(header.utf8))
+        signingInput.append(".")
+        signingInput.append(Base64URL.encode(Array(try Self.claimsEncoder.encode(claims))))
+        let signature = try key.material.signer.sign(Array(signingInput.utf8))
+        signingInput.append(".")
+        signingInput.append(Base64URL.encode(signature))
+        return signingInput
+    }
+
     /// Signs `claims` with the algorithm a client registered (`id_token_signed_response_alg`,
     /// OIDC Registration §2); `nil` means RS256.
     ///

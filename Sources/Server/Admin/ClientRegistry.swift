@@ -10,15 +10,22 @@ public struct ClientRegistry: Sendable {
     let clock: any ProviderClock
     /// What clients may register.
     public let policy: RegistrationPolicy
+    /// Seals the secrets of `client_secret_jwt` clients; without it that method is refused.
+    let sealer: SecretSealer?
 
     public init(
         store: any ClientStore, random: any RandomSource = SystemRandomSource(), clock: any ProviderClock = SystemProviderClock(),
-        policy: RegistrationPolicy = ClientRegistry.adminPolicy
+        policy: RegistrationPolicy = ClientRegistry.adminPolicy, sealer: SecretSealer? = nil
     ) {
         self.store = store
         self.random = random
         self.clock = clock
+        var policy = policy
+        // client_secret_jwt needs the secret itself to check the HMAC (RFC 7523 §2.2), kept
+        // sealed in `ClientRecord.sealedSecret`: offered only with a sealing key.
+        if sealer == nil { policy.tokenEndpointAuthMethods.removeAll { $0 == "client_secret_jwt" } }
         self.policy = policy
+        self.sealer = sealer
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -47,9 +54,6 @@ public struct ClientRegistry: Sendable {
     /// (development with an http issuer).
     public static func providerPolicy(_ metadata: ProviderMetadata, allowLoopbackHTTP: Bool) -> RegistrationPolicy {
         var policy = RegistrationPolicy.standard.limited(to: metadata)
-        // client_secret_jwt needs the secret itself to check the HMAC (RFC 7523 §2.2), kept
-        // sealed in `ClientRecord.sealedSecret`; until a sealing key exists it is not offered.
-        policy.tokenEndpointAuthMethods.removeAll { $0 == "client_secret_jwt" }
         policy.allowsLoopbackHTTPCallbacks = allowLoopbackHTTP
         return policy
     }
@@ -60,6 +64,7 @@ public struct ClientRegistry: Sendable {
     public static var adminPolicy: RegistrationPolicy {
         var policy = providerPolicy(ProviderMetadata.forIssuer("https://issuer.invalid"), allowLoopbackHTTP: true)
         policy.idTokenSigningAlgs = RegistrationPolicy.standard.idTokenSigningAlgs
+        policy.userinfoSigningAlgs = RegistrationPolicy.standard.userinfoSigningAlgs
         return policy
     }
 
@@ -89,13 +94,14 @@ public struct ClientRegistry: Sendable {
         let now = clock.now()
         let secret = validated.usesSecret ? random.token() : nil
         let registrationAccessToken = origin == .dynamic ? random.token() : nil
-        let record = ClientRecord(
+        var record = ClientRecord(
             id: id ?? random.alphanumeric(length: 24), name: validated.clientName ?? "",
             secretHash: secret.map(SecretHash.sha256), redirectURIs: validated.redirectURIs,
             authMethod: method, metadata: validated.metadata,
             registrationTokenHash: registrationAccessToken.map(SecretHash.sha256),
             createdAt: now, updatedAt: now
         )
+        record.sealedSecret = try seal(secret, for: record)
         try await store.create(record)
         return Registered(client: record, secret: secret, registrationAccessToken: registrationAccessToken)
     }
@@ -136,13 +142,20 @@ public struct ClientRegistry: Sendable {
         updated.metadata = validated.metadata
         var secret: String?
         if validated.usesSecret {
-            if updated.secretHash == nil {
+            // A client that moves to client_secret_jwt needs a secret the server can read:
+            // one stored only hashed cannot be sealed, so a fresh one is issued.
+            if updated.secretHash == nil || (updated.authMethod == .clientSecretJWT && updated.sealedSecret == nil) {
                 let fresh = random.token()
                 updated.secretHash = SecretHash.sha256(fresh)
                 secret = fresh
             }
         } else {
             updated.secretHash = nil
+        }
+        if updated.authMethod != .clientSecretJWT {
+            updated.sealedSecret = nil
+        } else if let secret {
+            updated.sealedSecret = try seal(secret, for: updated)
         }
         updated.updatedAt = clock.now()
         guard try await store.update(updated) else { throw Failure(description: "no client \(record.id)") }
@@ -159,6 +172,13 @@ public struct ClientRegistry: Sendable {
             issuedAt: Int(record.createdAt.timeIntervalSince1970), hasSecret: record.secretHash != nil,
             clientSecret: secret, registrationAccessToken: registrationAccessToken, registrationClientURI: registrationClientURI
         )
+    }
+
+    /// The secret sealed for a `client_secret_jwt` client; `nil` for the other methods.
+    private func seal(_ secret: String?, for record: ClientRecord) throws -> String? {
+        guard record.authMethod == .clientSecretJWT, let secret else { return nil }
+        guard let sealer else { throw OAuthError.invalidClientMetadata("client_secret_jwt is not available here") }
+        return try sealer.seal(secret, clientID: record.id)
     }
 
     private func validate(
@@ -216,6 +236,10 @@ public struct ClientRegistry: Sendable {
         guard record.secretHash != nil else { throw Failure(description: "client \(id) authenticates without a secret (\(record.authMethod.rawValue))") }
         let secret = random.token()
         record.secretHash = SecretHash.sha256(secret)
+        if record.authMethod == .clientSecretJWT {
+            guard sealer != nil else { throw Failure(description: "client \(id) uses client_secret_jwt: its secret must be sealed with the key of the keys directory") }
+            record.sealedSecret = try seal(secret, for: record)
+        }
         record.updatedAt = clock.now()
         try await store.update(record)
         return secret

@@ -28,7 +28,17 @@ struct AuthorizeController: Sendable {
         }
     }
 
-    func handle(_ parameters: [(name: String, value: String)], request: Request) async throws -> Response {
+    func handle(_ query: [(name: String, value: String)], request: Request) async throws -> Response {
+        // OIDC Core §6 request objects and RFC 9126 pushed requests become plain parameters.
+        let parameters: [(name: String, value: String)]
+        let pushed: Bool
+        switch try await RequestObjectResolver(env: env).resolve(query) {
+        case .failure(let error):
+            return try await refuseUnresolved(error, query: query)
+        case .success(let resolved):
+            parameters = resolved.parameters
+            pushed = resolved.pushed
+        }
         let authorization = AuthorizationRequest(parameters: parameters)
         let client: ClientDescription?
         if let id = authorization.clientID, !authorization.repeatedParameters.contains("client_id") {
@@ -47,11 +57,37 @@ struct AuthorizeController: Sendable {
         case .failure(.redirect(let error, let redirectURI, let state, let mode)):
             return env.responder.failure(redirectURI: redirectURI, error: error, state: state, mode: mode)
         case .success(let valid):
+            // RFC 9126 §5/§6: "the authorization server MUST reject authorization requests
+            // that do not originate from a pushed authorization request" when it or the client
+            // requires them.
+            if !pushed, env.settings.parRequired || valid.client.metadata.requirePushedAuthorizationRequests {
+                return env.responder.failure(
+                    redirectURI: valid.redirectURI, error: .invalidRequest("this client must use a pushed authorization request (RFC 9126)"),
+                    state: valid.state, mode: valid.responseMode
+                )
+            }
             if let retryAfter = env.rateLimits.clientRetryAfter(valid.client.id) {
                 return RateLimits.tooManyRequestsPage(pages: env.pages, retryAfter: retryAfter)
             }
             return try await answer(valid, request: request, parameters: parameters)
         }
+    }
+
+    /// A request object or pushed request that could not be used. The error goes back to the
+    /// client when the plain parameters name it and one of its registered redirect URIs (OIDC
+    /// Core §3.1.2.6), else it is shown as an error page.
+    private func refuseUnresolved(_ error: OAuthError, query: [(name: String, value: String)]) async throws -> Response {
+        let (values, _) = HTTPHelpers.dictionary(query)
+        if let id = values["client_id"], let redirectURI = values["redirect_uri"],
+           let client = try await env.registeredClient(id: id), client.redirectURIs.contains(redirectURI) {
+            let mode = values["response_mode"].flatMap(ResponseMode.init(rawValue:)) ?? .query
+            return env.responder.failure(redirectURI: redirectURI, error: error, state: values["state"], mode: mode)
+        }
+        env.logger.info("authorization request refused with an error page", metadata: ["error": "\(error)"])
+        return env.pages.errorPage(
+            title: "This sign-in request cannot be completed",
+            message: error.errorDescription ?? "The application sent an invalid request.", code: error.error
+        )
     }
 
     /// From the session, or through WeChat (OIDC Core §3.1.2.3).
@@ -71,7 +107,8 @@ struct AuthorizeController: Sendable {
         let session = try await env.browserSessions.current(request)
         let decision = SessionPolicy.decide(
             prompt: valid.prompt, maxAge: valid.maxAge,
-            session: session.map { SessionPolicy.Session(userID: $0.userID, authTime: $0.authTime) },
+            // The hint names the user by this client's subject (pairwise or public, OIDC Core §8).
+            session: session.map { SessionPolicy.Session(userID: env.subjects.subject(userID: $0.userID, client: valid.client), authTime: $0.authTime) },
             hintSubject: hintSubject, now: env.clock.now()
         )
         switch decision {

@@ -27,7 +27,9 @@ struct IntrospectionController: Sendable {
         let (form, repeated) = HTTPHelpers.dictionary(parameters)
         if let name = repeated.sorted().first { return reply(.invalidRequest("parameter \(name) was sent more than once")) }
         let client: ClientDescription
-        switch try await ClientAuthenticator(env: env).authenticate(authorizationHeader: request.headers[.authorization], form: form) {
+        switch try await ClientAuthenticator(env: env).authenticate(
+            authorizationHeader: request.headers[.authorization], form: form, endpoint: ProviderMetadata.Path.introspection
+        ) {
         case .failure(let error): return reply(error)
         case .success(let authenticated): client = authenticated
         }
@@ -38,17 +40,17 @@ struct IntrospectionController: Sendable {
         let hint = form["token_type_hint"]
         if hint != "refresh_token", let found = try await env.stores.tokens.find(tokenHash: hash) {
             guard found.clientID == client.id, found.revokedAt == nil, found.expiresAt > now else { return inactive() }
-            return describe(clientID: found.clientID, userID: found.userID, scopes: found.scopes,
+            return describe(clientID: found.clientID, userID: env.subjects.subject(userID: found.userID, client: client), scopes: found.scopes,
                             issuedAt: found.createdAt, expiresAt: found.expiresAt, tokenType: "Bearer")
         }
         if let found = try await env.stores.refreshTokens.find(tokenHash: hash) {
             guard found.clientID == client.id, found.revokedAt == nil, found.rotatedAt == nil, found.expiresAt > now else { return inactive() }
-            return describe(clientID: found.clientID, userID: found.userID, scopes: found.scopes,
+            return describe(clientID: found.clientID, userID: env.subjects.subject(userID: found.userID, client: client), scopes: found.scopes,
                             issuedAt: found.createdAt, expiresAt: found.expiresAt, tokenType: "refresh_token")
         }
         if hint == "refresh_token", let found = try await env.stores.tokens.find(tokenHash: hash) {
             guard found.clientID == client.id, found.revokedAt == nil, found.expiresAt > now else { return inactive() }
-            return describe(clientID: found.clientID, userID: found.userID, scopes: found.scopes,
+            return describe(clientID: found.clientID, userID: env.subjects.subject(userID: found.userID, client: client), scopes: found.scopes,
                             issuedAt: found.createdAt, expiresAt: found.expiresAt, tokenType: "Bearer")
         }
         return inactive()

@@ -65,7 +65,14 @@ struct LogoutController: Sendable {
         var cookies: [Cookie] = []
         if let session = try await env.browserSessions.current(request) {
             // A hint for another user does not end this user's session.
-            if hint == nil || hint?.subject == session.userID {
+            var sameUser = hint == nil
+            if let hint {
+                // A pairwise client's ID token names the user by the client's own subject.
+                let hintClient = try await clientID.asyncMap { try await env.client(id: $0) }
+                let expected = hintClient.map { env.subjects.subject(userID: session.userID, client: $0) } ?? session.userID
+                sameUser = hint.subject == expected
+            }
+            if sameUser {
                 let clients = try await env.stores.sessions.clientIDs(sessionID: session.id)
                 try await env.stores.sessions.delete(id: session.id)
                 BackchannelLogoutNotifier(env: env).notify(session: session, clientIDs: clients)

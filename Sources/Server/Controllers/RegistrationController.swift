@@ -18,9 +18,10 @@ struct RegistrationController: Sendable {
     var registry: ClientRegistry {
         var metadata = env.metadata
         metadata.idTokenSigningAlgValuesSupported = env.keys.current.supportedAlgorithms.map(\.jwsName)
+        metadata.userinfoSigningAlgValuesSupported = env.keys.current.supportedAlgorithms.map(\.jwsName)
         return ClientRegistry(
             store: env.stores.clients, random: env.random, clock: env.clock,
-            policy: ClientRegistry.providerPolicy(metadata, allowLoopbackHTTP: !env.settings.usesHTTPS)
+            policy: ClientRegistry.providerPolicy(metadata, allowLoopbackHTTP: !env.settings.usesHTTPS), sealer: env.sealer
         )
     }
 

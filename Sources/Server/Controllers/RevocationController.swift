@@ -31,7 +31,9 @@ struct RevocationController: Sendable {
         let (form, repeated) = HTTPHelpers.dictionary(parameters)
         if let name = repeated.sorted().first { return reply(.invalidRequest("parameter \(name) was sent more than once")) }
         let client: ClientDescription
-        switch try await ClientAuthenticator(env: env).authenticate(authorizationHeader: request.headers[.authorization], form: form) {
+        switch try await ClientAuthenticator(env: env).authenticate(
+            authorizationHeader: request.headers[.authorization], form: form, endpoint: ProviderMetadata.Path.revocation
+        ) {
         case .failure(let error): return reply(error)
         case .success(let authenticated): client = authenticated
         }

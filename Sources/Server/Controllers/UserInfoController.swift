@@ -39,7 +39,28 @@ struct UserInfoController: Sendable {
         }
         // OIDC Core §5.5: claims requested for userinfo by the `claims` parameter are released too.
         let requested = record.claims.flatMap(ClaimsRequest.parse).map { Set($0.userinfo.keys) } ?? []
-        return HTTPHelpers.json(claims.released(for: record.scopes, requested: requested), noStore: true)
+        var released = claims.released(for: record.scopes, requested: requested)
+        let client = try await env.client(id: record.clientID)
+        if let client { released["sub"] = env.subjects.subject(userID: record.userID, client: client) }
+        guard let client, let alg = client.metadata.userinfoSignedResponseAlg else {
+            return HTTPHelpers.json(released, noStore: true)
+        }
+        return try signed(released, client: client, algorithm: alg)
+    }
+
+    /// OIDC Core §5.3.2: with `userinfo_signed_response_alg` registered (OIDC Registration §2),
+    /// "the UserInfo Response MUST contain the Claims iss (issuer) and aud (audience) as members.
+    /// The iss value SHOULD be the OP's Issuer Identifier URL. The aud value SHOULD be or
+    /// include the RP's Client ID value", as "Content-Type application/jwt".
+    private func signed(_ released: [String: String], client: ClientDescription, algorithm: String) throws -> Response {
+        var claims = released
+        claims["iss"] = env.issuer
+        claims["aud"] = client.id
+        let jwt = try env.keys.current.sign(claims, algorithm: algorithm, type: "JWT")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/jwt"
+        for (name, value) in HTTPHelpers.noStore { headers[name] = value }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: jwt)))
     }
 
     /// RFC 6750 §2.1 (header) and §2.2 (form body, POST only); "Clients MUST NOT use more than

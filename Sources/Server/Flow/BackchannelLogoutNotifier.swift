@@ -25,7 +25,10 @@ struct BackchannelLogoutNotifier: Sendable {
                             guard let client = try await env.stores.clients.find(id: clientID),
                                   let uri = client.metadata.backchannelLogoutURI
                             else { return }
-                            let token = try makeToken(clientID: clientID, session: session)
+                            let token = try makeToken(
+                                clientID: clientID, session: session, algorithm: client.metadata.idTokenSignedResponseAlg,
+                                subject: env.subjects.subject(userID: session.userID, client: client.metadata)
+                            )
                             let delivered = await BackchannelDelivery(httpClient: env.httpClient).deliver(token, to: uri)
                             env.logger.info("back-channel logout", metadata: ["client_id": "\(clientID)", "delivered": "\(delivered)"])
                         } catch {
@@ -37,12 +40,14 @@ struct BackchannelLogoutNotifier: Sendable {
         }
     }
 
-    func makeToken(clientID: String, session: BrowserSessionRecord) throws -> String {
+    /// Back-Channel Logout 1.0 §2.4: signed like the client's ID tokens, with the explicit
+    /// type "logout+jwt" in the header, so a logout token can never pass for an ID token.
+    func makeToken(clientID: String, session: BrowserSessionRecord, algorithm: String? = nil, subject: String? = nil) throws -> String {
         let iat = Int(env.clock.now().timeIntervalSince1970)
         return try env.keys.current.sign(LogoutTokenClaims(
-            iss: env.issuer, sub: session.userID, aud: clientID, iat: iat, exp: iat + 120,
+            iss: env.issuer, sub: subject ?? session.userID, aud: clientID, iat: iat, exp: iat + 120,
             jti: env.random.token(bytes: 16), sid: session.id
-        ))
+        ), algorithm: algorithm, type: "logout+jwt")
     }
 
 }

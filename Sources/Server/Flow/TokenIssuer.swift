@@ -64,7 +64,7 @@ struct TokenIssuer: Sendable {
     private func mintIDToken(_ grant: Grant, accessToken: String, now: Date) async throws -> String {
         let iat = Int(now.timeIntervalSince1970)
         var claims = IDTokenClaims(
-            iss: env.issuer, sub: grant.userID, aud: grant.client.id,
+            iss: env.issuer, sub: env.subjects.subject(userID: grant.userID, client: grant.client), aud: grant.client.id,
             exp: iat + env.settings.idTokenLifetime, iat: iat,
             authTime: Int(grant.authTime.timeIntervalSince1970),
             nonce: grant.nonce, atHash: AccessTokenHash.sha256(accessToken), amr: grant.amr,

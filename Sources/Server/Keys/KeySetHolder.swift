@@ -57,6 +57,7 @@ public final class KeySetHolder: Sendable {
         if let cached, cached.generation == generation { return cached.json }
         var metadata = template
         metadata.idTokenSigningAlgValuesSupported = keySet.supportedAlgorithms.map(\.jwsName)
+        metadata.userinfoSigningAlgValuesSupported = keySet.supportedAlgorithms.map(\.jwsName)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let json = Array(try encoder.encode(metadata))

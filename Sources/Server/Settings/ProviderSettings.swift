@@ -36,6 +36,16 @@ public struct ProviderSettings: Sendable {
     public var refreshTokenLifetime: Int = 30 * 86_400
     /// A refresh token not used for this long expires (each rotation restarts it), in seconds.
     public var refreshTokenIdleLifetime: Int = 14 * 86_400
+    /// Whether Request Objects are accepted by value (`request`) and by reference (`request_uri`),
+    /// OIDC Core §6; when off, discovery says so and requests get `request_not_supported` /
+    /// `request_uri_not_supported`.
+    public var requestObjectByValue: Bool = true
+    public var requestObjectByReference: Bool = true
+    /// How long a pushed authorization request's `request_uri` is valid (RFC 9126 §2.2), in seconds.
+    public var parLifetime: Int = 60
+    /// Whether every client must use pushed authorization requests (RFC 9126 §5
+    /// `require_pushed_authorization_requests`); a client can also be required alone.
+    public var parRequired: Bool = false
     /// Logs, metrics, rate limits, proxies and TLS.
     public var operations = OperationsSettings()
     /// A full-page redirect to WeChat, or our own login page with WeChat's QR embedded.

@@ -27,6 +27,15 @@ public enum SettingsKey {
     public static let sessionLifetime = "session.lifetime"
     public static let refreshTokenLifetime = "tokens.refresh_token_lifetime"
     public static let refreshTokenIdleLifetime = "tokens.refresh_token_idle_lifetime"
+    /// `false` turns off Request Objects by value (`request`, OIDC Core §6.1).
+    public static let requestObjectByValue = "request_object.by_value"
+    /// `false` turns off Request Objects by reference (`request_uri`, OIDC Core §6.2; pushed
+    /// requests are not affected).
+    public static let requestObjectByReference = "request_object.by_reference"
+    /// RFC 9126 §2.2 `expires_in` of a pushed authorization request, in seconds (10...600).
+    public static let parLifetime = "par.lifetime"
+    /// `true` makes every client push its authorization requests (RFC 9126 §5).
+    public static let parRequired = "par.required"
 
     /// Settings whose values are redacted wherever the configuration library reports access
     /// (the database URL may carry a PostgreSQL password).

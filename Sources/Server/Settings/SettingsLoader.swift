@@ -121,6 +121,16 @@ public enum SettingsLoader {
         settings.registrationOpen = try text(SettingsKey.registrationOpen, nil).map {
             try SettingsValidation.boolean($0, key: SettingsKey.registrationOpen)
         } ?? false
+        settings.requestObjectByValue = try text(SettingsKey.requestObjectByValue, nil).map {
+            try SettingsValidation.boolean($0, key: SettingsKey.requestObjectByValue)
+        } ?? true
+        settings.requestObjectByReference = try text(SettingsKey.requestObjectByReference, nil).map {
+            try SettingsValidation.boolean($0, key: SettingsKey.requestObjectByReference)
+        } ?? true
+        settings.parLifetime = try integer(SettingsKey.parLifetime, settings.parLifetime, 10...600)
+        settings.parRequired = try text(SettingsKey.parRequired, nil).map {
+            try SettingsValidation.boolean($0, key: SettingsKey.parRequired)
+        } ?? false
         settings.operations = try operations(config)
         settings.loginPage = try loginPage(config)
         return settings
