@@ -47,6 +47,8 @@ struct PushedAuthorizationTests {
             let page = try await p.browser.get(authorizeURL(p, other, requestURI: stolen))
             #expect(page.status == 400)
             #expect(page.body.contains("invalid_request_uri"))
+            // The attempt did not use up the owner's request.
+            _ = try await p.browser.follow(authorizeURL(p, rp, requestURI: stolen), stopAt: rp.redirectURI).get()
             let expiring = try #require(try await push(p, rp).json["request_uri"] as? String)
             p.clock.advance(seconds: 61)
             let expired = try await p.browser.get(authorizeURL(p, rp, requestURI: expiring))

@@ -119,6 +119,8 @@ struct RequestObjectResolver: Sendable {
             return .failure(.invalidRequestURI("the request_uri is unknown, used or expired"))
         }
         guard record.clientID == clientID else {
+            // Put it back: a request naming another client must not use up the owner's request.
+            try await env.stores.pushedAuthorizations.create(record)
             return .failure(.invalidRequestURI("the request_uri was pushed by another client"))
         }
         let parameters = record.parameters.compactMap { pair -> (name: String, value: String)? in
