@@ -56,7 +56,7 @@ public enum ProviderApplication {
         )
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
-            door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
+            doors: WeChatDoors(settings: settings, client: wechat),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,

@@ -104,4 +104,27 @@ struct WeChatFailureTests {
             #expect(info.json["wechat_openid"] != nil)
         }
     }
+
+    @Test("identity.require_unionid: a login that brings no unionid creates no account → access_denied")
+    func requireUnionID() async throws {
+        try await TestProvider.run(.init(openPlatformID: .some(nil), adjustSettings: { $0.requireUnionID = true })) { p in
+            let rp = try await p.registerClient()
+            let query = try await p.login(rp)
+            #expect(query["error"] == "access_denied")
+            #expect(query["error_description"] == "this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)")
+            let app = p.simulatorConfiguration.apps[0]
+            let openID = try #require(p.simulator.openID(userID: "alice", appID: app.appID))
+            #expect(try await p.stores.users.user(identifiedBy: [.openID(openID, appID: app.appID)]) == nil)
+        }
+    }
+
+    @Test("no website app configured: a browser gets a page, not a broken WeChat redirect")
+    func noBrowserDoor() async throws {
+        try await TestProvider.run(.init(doors: [.mobile, .miniProgram])) { p in
+            let rp = try await p.registerClient()
+            let page = try await p.authorizeOnce(rp, [])
+            #expect(page.status == 400)
+            #expect(page.body.contains(#"<h1 id="error-title">Browser sign-in is not available</h1>"#))
+        }
+    }
 }

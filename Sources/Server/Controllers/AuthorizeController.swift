@@ -64,6 +64,7 @@ struct AuthorizeController: Sendable {
             hintSubject = verified.subject
         }
         let session = try await env.browserSessions.current(request)
+        let door = env.doors.browserDoor(userAgent: request.headers[.userAgent])
         let decision = SessionPolicy.decide(
             prompt: valid.prompt, maxAge: valid.maxAge,
             session: session.map { SessionPolicy.Session(userID: $0.userID, authTime: $0.authTime) },
@@ -82,13 +83,22 @@ struct AuthorizeController: Sendable {
             ))
             return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
         case .login:
-            return try await startWeChatLogin(valid, request: request)
+            guard let door else { return noBrowserDoorPage() }
+            return try await startWeChatLogin(valid, door: door, request: request)
         }
+    }
+
+    /// No browser door serves this browser (no website app is configured).
+    private func noBrowserDoorPage() -> Response {
+        env.pages.errorPage(
+            title: "Browser sign-in is not available",
+            message: "This sign-in service does not offer WeChat sign-in in a browser.", code: nil
+        )
     }
 
     /// Stores the pending authorization and redirects to WeChat with a short alphanumeric
     /// `state` (shared/WECHAT.md §2), bound to this browser by a cookie.
-    private func startWeChatLogin(_ valid: ValidatedAuthorization, request: Request) async throws -> Response {
+    private func startWeChatLogin(_ valid: ValidatedAuthorization, door: any WeChatLoginDoor, request: Request) async throws -> Response {
         let now = env.clock.now()
         var cookies: [Cookie] = []
         let browserValue: String
@@ -113,13 +123,13 @@ struct AuthorizeController: Sendable {
             codeChallenge: valid.codeChallenge,
             codeChallengeMethod: valid.codeChallengeMethod,
             responseMode: valid.responseMode.rawValue,
-            door: env.door.name,
+            door: door.name,
             extras: extras,
             createdAt: now,
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
-        return HTTPHelpers.redirect(to: env.door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
+        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
     }
 }
 

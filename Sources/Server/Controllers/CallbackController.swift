@@ -36,33 +36,49 @@ struct CallbackController: Sendable {
             env.logger.warning("WeChat callback from a browser that did not start the login", metadata: ["client_id": "\(pending.clientID)"])
             return failedPage("This sign-in was started in another browser. Please start again from the application.")
         }
+        let amr = WeChatDoors.amr(forDoor: pending.door)
         // shared/WECHAT.md §2: a callback without `code` is a denial.
         guard let code = values["code"], !code.isEmpty, code.utf8.count <= 512 else {
-            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "denied")
+            env.metrics.recordLogin(door: amr, outcome: "denied")
             return redirectError(.accessDenied("the user declined to sign in with WeChat"), pending: pending)
+        }
+        guard let door = env.doors.door(named: pending.door) else {
+            env.logger.error("WeChat callback for a door that is not configured", metadata: ["door": "\(pending.door)"])
+            env.metrics.recordLogin(door: amr, outcome: "failed")
+            return redirectError(.serverError("the WeChat login failed"), pending: pending)
         }
         let identity: WeChatIdentity
         do {
-            identity = try await env.door.identity(fromCode: code)
+            identity = try await door.identity(fromCode: code)
         } catch {
             env.logger.warning("WeChat login failed", metadata: ["errcode": "\(error.errcode.map(String.init) ?? "none")", "category": "\(error.category)"])
-            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "failed")
+            env.metrics.recordLogin(door: amr, outcome: "failed")
             return redirectError(Self.oauthError(for: error), pending: pending)
+        }
+        // With `identity.require_unionid` a login without a unionid may only sign in a person
+        // already known: it never creates an account.
+        if env.settings.requireUnionID, !identity.hasUnionID {
+            guard try await env.stores.users.user(identifiedBy: identity.keys) != nil else {
+                env.metrics.recordLogin(door: amr, outcome: "failed")
+                return redirectError(
+                    .accessDenied("this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)"),
+                    pending: pending
+                )
+            }
         }
         let now = env.clock.now()
         let user = try await env.stores.users.findOrCreate(
             identities: identity.keys, profile: identity.profile,
             newUserID: env.random.alphanumeric(length: 24), now: now
         )
-        let amr = [Self.amr(for: pending.door)]
-        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: amr, replacing: request)
+        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: [amr], replacing: request)
         let authorizationCode = try await env.codeIssuer.issue(CodeIssuer.Grant(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: user.id,
             scopes: pending.scopes, nonce: pending.nonce, codeChallenge: pending.codeChallenge,
-            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: amr,
+            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: [amr],
             sessionID: session.id, acr: pending.extras[PendingExtras.acr], claims: pending.extras[PendingExtras.claims]
         ))
-        env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "success")
+        env.metrics.recordLogin(door: amr, outcome: "success")
         return env.responder.success(
             redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, mode: Self.mode(pending), cookies: [sessionCookie],
             afterUpstream: true
@@ -71,11 +87,6 @@ struct CallbackController: Sendable {
 
     private static func mode(_ pending: PendingAuthorization) -> ResponseMode {
         ResponseMode(rawValue: pending.responseMode) ?? .query
-    }
-
-    /// The `amr` value naming how the user proved who they are at WeChat.
-    static func amr(for door: String) -> String {
-        door == "website" ? "wechat_qr" : "wechat_\(door)"
     }
 
     /// WeChat failures as OAuth errors for the RP (RFC 6749 §4.1.2.1).

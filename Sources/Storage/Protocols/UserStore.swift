@@ -14,5 +14,8 @@ public protocol UserStore: Sendable {
         identities: [IdentityKey], profile: ProfileUpdate, newUserID: String, now: Date
     ) async throws -> UserRecord
     func find(id: String) async throws -> UserRecord?
+    /// The user the first known key of `identities` names (in the order given), without
+    /// linking or changing anything; `nil` when none is known.
+    func user(identifiedBy identities: [IdentityKey]) async throws -> UserRecord?
     func identities(ofUser userID: String) async throws -> [IdentityKey]
 }

@@ -70,6 +70,17 @@ struct SQLUserStore: UserStore {
         }
     }
 
+    func user(identifiedBy identities: [IdentityKey]) async throws -> UserRecord? {
+        try await executor.run { database in
+            for key in identities {
+                if let owner = try await Self.owner(of: key, on: database) {
+                    return try await Self.user(id: owner, on: database)
+                }
+            }
+            return nil
+        }
+    }
+
     /// Oldest link first.
     func identities(ofUser userID: String) async throws -> [IdentityKey] {
         try await executor.run { database in
