@@ -27,6 +27,8 @@ struct SimulatorState: Sendable {
         var scope: String
         var issuedAt: Date
         var used: Bool
+        /// Issued from a snapshot page (WECHAT.md §3): the exchange answers a virtual identity.
+        var snapshot = false
     }
 
     struct Grant: Sendable {

@@ -72,7 +72,7 @@ extension WeChatSimulator {
             if now.timeIntervalSince(issued.issuedAt) >= SimulatorState.codeLifetime { return .failure(42003) }
             issued.used = true
             state.codes[code] = issued
-            let grant = makeGrant(app: app, userID: issued.userID, scope: issued.scope, now: now, snapshot: asSnapshotUser)
+            let grant = makeGrant(app: app, userID: issued.userID, scope: issued.scope, now: now, snapshot: asSnapshotUser || issued.snapshot)
             return .success(state.issueTokens(for: grant, now: now))
         }
         switch result {
@@ -153,8 +153,9 @@ extension WeChatSimulator {
             snapshot
             ? identity.snapshotOpenID(appID: app.appID, userID: userID)
             : identity.openID(appID: app.appID, userID: userID)
+        // WECHAT.md §3: `snsapi_base` "returns only the openid (no unionid)".
         let unionID: String? =
-            snapshot ? nil : app.openPlatformID.map { identity.unionID(openPlatformID: $0, userID: userID) }
+            snapshot || scope == "snsapi_base" ? nil : app.openPlatformID.map { identity.unionID(openPlatformID: $0, userID: userID) }
         return .init(
             appID: app.appID, userID: userID, openID: openID, unionID: unionID, scope: scope, issuedAt: now,
             isSnapshotUser: snapshot)

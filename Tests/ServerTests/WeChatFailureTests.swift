@@ -88,9 +88,17 @@ struct WeChatFailureTests {
         #expect(try await rpError(SimulatorFault(endpoint: .userInfo, kind: .emptyBody, count: 1))["error"] == "server_error")
     }
 
-    @Test("a WeChat snapshot-page user is never linked → access_denied (WECHAT.md §3)")
+    @Test("a WeChat snapshot-page user is never linked: a page asks to open the page fully, nothing reaches the RP (WECHAT.md §3)")
     func snapshot() async throws {
-        #expect(try await rpError(SimulatorFault(endpoint: .accessToken, kind: .snapshotUser, count: 1))["error"] == "access_denied")
+        try await TestProvider.run { p in
+            let rp = try await p.registerClient()
+            p.simulator.addFault(SimulatorFault(endpoint: .accessToken, kind: .snapshotUser, count: 1))
+            guard case .stopped(let page) = try await p.browser.follow(p.authorizeURL(rp), stopAt: rp.redirectURI) else {
+                throw TestFailure("the snapshot user reached the relying party")
+            }
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<h1 id="snapshot-title">Open the full page to sign in</h1>"#))
+        }
     }
 
     @Test("without an Open Platform ID the user is keyed by appid + openid and has no unionid claim")

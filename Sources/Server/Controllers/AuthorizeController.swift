@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import OIDC
 import Storage
+import WeChat
 
 /// `GET|POST /authorize` (OIDC Core §3.1.2): validates the request, then answers it from the
 /// browser's SSO session when `prompt`, `max_age` and `id_token_hint` allow, or stores it as a
@@ -72,6 +73,13 @@ struct AuthorizeController: Sendable {
         )
         switch decision {
         case .fail(let error):
+            // Inside WeChat `prompt=none` can still be answered without any user interface:
+            // WECHAT.md §3, `snsapi_base` is "silent, returns only the openid". The callback then
+            // signs in only a person already known by that openid, else `login_required`.
+            if let door, door is OfficialAccountDoor, valid.prompt.contains("none"), session == nil, hintSubject == nil,
+               error.error == "login_required" {
+                return try await startWeChatLogin(valid, door: door, silent: true, promptNone: true, request: request)
+            }
             return refuse(error)
         case .reuse:
             guard let session else { return refuse(.loginRequired("the user must sign in with WeChat")) }
@@ -84,13 +92,29 @@ struct AuthorizeController: Sendable {
             return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
         case .login:
             guard let door else { return noBrowserDoorPage() }
-            return try await startWeChatLogin(valid, door: door, request: request)
+            let silent = door is OfficialAccountDoor && Self.needsOnlyOpenID(valid) && !env.settings.requireUnionID
+            return try await startWeChatLogin(valid, door: door, silent: silent, promptNone: false, request: request)
         }
     }
 
-    /// No browser door serves this browser (no website app is configured).
+    /// Whether the request asks for nothing a WeChat profile or unionid would answer: scopes
+    /// `openid` (and `offline_access`) only, no `claims` parameter. Then the Official Account
+    /// door uses `snsapi_base` (WECHAT.md §3: "silent, returns only the openid").
+    static func needsOnlyOpenID(_ valid: ValidatedAuthorization) -> Bool {
+        valid.claims == nil && Set(valid.scopes).isSubset(of: ["openid", "offline_access"])
+    }
+
+    /// No browser door serves this browser: only an Official Account is configured and the
+    /// browser is not WeChat's (or only the app and mini-program doors are configured).
     private func noBrowserDoorPage() -> Response {
-        env.pages.errorPage(
+        if env.doors.officialAccount != nil {
+            return env.pages.errorPage(
+                title: "Open this page in WeChat",
+                message: "Signing in with WeChat works here only inside WeChat. Open this link in WeChat (请在微信客户端打开链接) to continue.",
+                code: nil, status: .ok
+            )
+        }
+        return env.pages.errorPage(
             title: "Browser sign-in is not available",
             message: "This sign-in service does not offer WeChat sign-in in a browser.", code: nil
         )
@@ -98,7 +122,9 @@ struct AuthorizeController: Sendable {
 
     /// Stores the pending authorization and redirects to WeChat with a short alphanumeric
     /// `state` (shared/WECHAT.md §2), bound to this browser by a cookie.
-    private func startWeChatLogin(_ valid: ValidatedAuthorization, door: any WeChatLoginDoor, request: Request) async throws -> Response {
+    private func startWeChatLogin(
+        _ valid: ValidatedAuthorization, door: any WeChatLoginDoor, silent: Bool, promptNone: Bool, request: Request
+    ) async throws -> Response {
         let now = env.clock.now()
         var cookies: [Cookie] = []
         let browserValue: String
@@ -111,6 +137,7 @@ struct AuthorizeController: Sendable {
         var extras: [String: String] = [:]
         if let acr = valid.acr { extras[PendingExtras.acr] = acr }
         if let claims = valid.claims { extras[PendingExtras.claims] = claims.json }
+        if promptNone { extras[PendingExtras.promptNone] = "1" }
         let upstreamState = env.random.alphanumeric(length: 32)
         let pending = PendingAuthorization(
             upstreamState: upstreamState,
@@ -129,7 +156,7 @@ struct AuthorizeController: Sendable {
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
-        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
+        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState, silent: silent), cookies: cookies)
     }
 }
 
@@ -137,4 +164,7 @@ struct AuthorizeController: Sendable {
 enum PendingExtras {
     static let acr = "acr"
     static let claims = "claims"
+    /// Present for a silent login answering `prompt=none` inside WeChat: the callback must not
+    /// create an account, and answers `login_required` for an unknown person.
+    static let promptNone = "prompt_none"
 }

@@ -53,15 +53,21 @@ struct CallbackController: Sendable {
         } catch {
             env.logger.warning("WeChat login failed", metadata: ["errcode": "\(error.errcode.map(String.init) ?? "none")", "category": "\(error.category)"])
             env.metrics.recordLogin(door: amr, outcome: "failed")
+            if error.category == .snapshotUser {
+                return try await snapshotPage(pending: pending, door: door)
+            }
             return redirectError(Self.oauthError(for: error), pending: pending)
         }
-        // With `identity.require_unionid` a login without a unionid may only sign in a person
-        // already known: it never creates an account.
-        if env.settings.requireUnionID, !identity.hasUnionID {
+        // A silent `prompt=none` login, and with `identity.require_unionid` a login without a
+        // unionid, may only sign in a person already known: neither creates an account.
+        let promptNone = pending.extras[PendingExtras.promptNone] != nil
+        if promptNone || (env.settings.requireUnionID && !identity.hasUnionID) {
             guard try await env.stores.users.user(identifiedBy: identity.keys) != nil else {
                 env.metrics.recordLogin(door: amr, outcome: "failed")
                 return redirectError(
-                    .accessDenied("this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)"),
+                    promptNone
+                        ? .loginRequired("the user must sign in with WeChat")
+                        : .accessDenied("this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)"),
                     pending: pending
                 )
             }
@@ -87,6 +93,20 @@ struct CallbackController: Sendable {
 
     private static func mode(_ pending: PendingAuthorization) -> ResponseMode {
         ResponseMode(rawValue: pending.responseMode) ?? .query
+    }
+
+    /// WECHAT.md §3: a snapshot-page (快照页) identity is virtual: "Never create or link an
+    /// account from such a response; tell the user to tap "使用完整服务" (use the full service)
+    /// and try again." The login starts over under a new state, bound to the same browser.
+    private func snapshotPage(pending: PendingAuthorization, door: any WeChatLoginDoor) async throws -> Response {
+        let now = env.clock.now()
+        var retry = pending
+        retry.upstreamState = env.random.alphanumeric(length: 32)
+        retry.createdAt = now
+        retry.expiresAt = now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
+        try await env.stores.authorizations.create(retry)
+        let retryURL = door.loginURL(callbackURI: env.callbackURI, state: retry.upstreamState, silent: false)
+        return env.pages.render("snapshot", ["title": "Open the full page to sign in", "retryURL": retryURL])
     }
 
     /// WeChat failures as OAuth errors for the RP (RFC 6749 §4.1.2.1).

@@ -4,20 +4,29 @@ import WeChat
 /// browser takes.
 struct WeChatDoors: Sendable {
     var website: WebsiteQRDoor?
+    var officialAccount: OfficialAccountDoor?
 
     init(settings: ProviderSettings, client: WeChatClient) {
         website = settings.website.map { WebsiteQRDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
+        officialAccount = settings.officialAccount.map {
+            OfficialAccountDoor(client: client, account: $0, openPlatformID: settings.openPlatformID)
+        }
     }
 
-    /// The door for a browser: the website QR door; `nil` when no website app is configured.
+    /// The door for a browser: inside WeChat (WECHAT.md §3: "Detect the in-app browser by
+    /// `MicroMessenger` in the User-Agent") the Official Account when one is configured, since
+    /// "`qrconnect` does not work inside the WeChat in-app browser" (§2); otherwise the website QR
+    /// door. `nil` when no door serves this browser (only an Official Account, outside WeChat).
     func browserDoor(userAgent: String?) -> (any WeChatLoginDoor)? {
-        website
+        if WeChatUserAgent.isWeChatBrowser(userAgent), let officialAccount { return officialAccount }
+        return website
     }
 
     /// The browser door a pending authorization was started with.
     func door(named name: String) -> (any WeChatLoginDoor)? {
         switch name {
         case "website": website
+        case "officialAccount": officialAccount
         default: nil
         }
     }

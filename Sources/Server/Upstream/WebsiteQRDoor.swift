@@ -12,7 +12,8 @@ struct WebsiteQRDoor: WeChatLoginDoor {
     var name: String { "website" }
     var amr: String { "wechat_qr" }
 
-    func loginURL(callbackURI: String, state: String) -> String {
+    /// `qrconnect` has no silent mode (scope `snsapi_login` only).
+    func loginURL(callbackURI: String, state: String, silent: Bool) -> String {
         client.qrConnectURL(app: app, redirectURI: callbackURI, state: state)
     }
 
