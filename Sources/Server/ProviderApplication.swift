@@ -46,7 +46,11 @@ public enum ProviderApplication {
         let keyVersion = try await stores.signingKeys.version()
         let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
-        let metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
+        var metadata = ProviderMetadata.forIssuer(settings.issuer, registrationEnabled: settings.registrationEnabled)
+        // RFC 8414 grant_types_supported: token exchange only when a door takes SDK codes.
+        if settings.mobile != nil || settings.miniProgram != nil {
+            metadata.grantTypesSupported.append(TokenExchange.grantType)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let metrics = ProviderMetrics()

@@ -116,6 +116,7 @@ extension WeChatClient {
         case refreshToken = "refresh_token"
         case auth
         case userInfo = "userinfo"
+        case jsCode2Session = "jscode2session"
 
         var path: String {
             switch self {
@@ -123,12 +124,13 @@ extension WeChatClient {
             case .refreshToken: "/sns/oauth2/refresh_token"
             case .auth: "/sns/auth"
             case .userInfo: "/sns/userinfo"
+            case .jsCode2Session: "/sns/jscode2session"
             }
         }
     }
 
     /// One call with retries; returns a body whose `errcode` is absent or 0.
-    private func call(_ api: API, query: WeChatQuery) async throws(WeChatError) -> [UInt8] {
+    func call(_ api: API, query: WeChatQuery) async throws(WeChatError) -> [UInt8] {
         let url = "\(endpoints.apiBaseURL.withoutTrailingSlashes)\(api.path)?\(query.encoded)"
         let attempts = retryPolicy.attempts
         var attempt = 1

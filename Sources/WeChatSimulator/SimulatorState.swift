@@ -4,6 +4,10 @@ import Foundation
 struct SimulatorState: Sendable {
     /// WECHAT.md §2: "The code lives 10 minutes … and works once."
     static let codeLifetime: TimeInterval = 600
+    /// WECHAT.md §6: "`wx.login()` yields a `js_code` (5 minutes)".
+    static let jsCodeLifetime: TimeInterval = 300
+    /// The scope recorded for a mini program `js_code` (it has no OAuth scope).
+    static let jsCodeScope = "jscode"
     /// WECHAT.md §4: `expires_in (7200)`.
     static let accessTokenLifetime: TimeInterval = 7200
     /// WECHAT.md §4: "refresh_token lives 30 days".

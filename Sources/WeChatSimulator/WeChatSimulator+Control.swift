@@ -18,6 +18,16 @@ extension WeChatSimulator {
         var user: String?
     }
 
+    private struct SDKCodeRequest: Decodable {
+        var appid: String
+        var user: String
+    }
+
+    private struct SDKCodeState: Encodable {
+        var ok = true
+        var code: String
+    }
+
     private struct ClockAdvanceRequest: Decodable {
         var seconds: Double
     }
@@ -49,6 +59,21 @@ extension WeChatSimulator {
                     return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: error.description))
                 }
                 return SimulatorResponse.control(.ok, AutoApproveState(user: body.user))
+            }
+        }
+        // What the OpenSDK (mobile app) or wx.login() (mini program) would hand the app.
+        router.post("_simulator/sdk-code") { request, _ in
+            await self.decodeControl(SDKCodeRequest.self, request) { body in
+                do throws(SDKCodeError) {
+                    return SimulatorResponse.control(.ok, SDKCodeState(code: try self.mintSDKCode(appID: body.appid, userID: body.user)))
+                } catch {
+                    let message = switch error {
+                    case .unknownApp: "unknown appid"
+                    case .notAnSDKApp: "appid is not a mobile app or mini program"
+                    case .unknownUser: "unknown user"
+                    }
+                    return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: message))
+                }
             }
         }
         router.post("_simulator/clock/advance") { request, _ in

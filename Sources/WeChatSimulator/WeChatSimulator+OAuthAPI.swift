@@ -32,6 +32,7 @@ extension WeChatSimulator {
         case .refreshToken: return refreshToken(parameters)
         case .auth: return auth(parameters)
         case .userInfo: return userInfo(parameters)
+        case .jsCode2Session: return jsCode2Session(parameters)
         }
     }
 
@@ -67,7 +68,8 @@ extension WeChatSimulator {
         guard parameters["grant_type"] == "authorization_code" else { return SimulatorResponse.error(40002) }
         let now = clock.now
         let result: Result<TokenBody, Errcode> = state.withLock { state in
-            guard var issued = state.codes[code], issued.appID == appID else { return .failure(40029) }
+            // A mini program's js_code is for /sns/jscode2session only.
+            guard var issued = state.codes[code], issued.appID == appID, issued.scope != SimulatorState.jsCodeScope else { return .failure(40029) }
             if issued.used { return .failure(40163) }
             if now.timeIntervalSince(issued.issuedAt) >= SimulatorState.codeLifetime { return .failure(42003) }
             issued.used = true

@@ -95,8 +95,10 @@ public final class WeChatSimulator: Sendable {
     ///
     /// - `GET /connect/qrconnect`, `POST /connect/qrconnect/confirm`
     /// - `GET /connect/oauth2/authorize`, `POST /connect/oauth2/authorize/confirm`
-    /// - `GET|POST /sns/oauth2/access_token`, `/sns/oauth2/refresh_token`, `/sns/auth`, `/sns/userinfo`
-    /// - `POST|GET|DELETE /_simulator/faults`, `POST /_simulator/auto-approve`, `POST /_simulator/clock/advance`
+    /// - `GET|POST /sns/oauth2/access_token`, `/sns/oauth2/refresh_token`, `/sns/auth`, `/sns/userinfo`,
+    ///   `/sns/jscode2session`
+    /// - `POST|GET|DELETE /_simulator/faults`, `POST /_simulator/auto-approve`, `POST /_simulator/clock/advance`,
+    ///   `POST /_simulator/sdk-code`
     public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.get("connect/qrconnect") { request, _ in self.qrConnect(request) }
         router.post("connect/qrconnect/confirm") { request, context in await self.confirmQRConnect(request, context: context) }
@@ -120,6 +122,7 @@ extension SimulatorFault.Endpoint {
         case .refreshToken: "sns/oauth2/refresh_token"
         case .auth: "sns/auth"
         case .userInfo: "sns/userinfo"
+        case .jsCode2Session: "sns/jscode2session"
         }
     }
 }

@@ -5,13 +5,25 @@ import WeChat
 struct WeChatDoors: Sendable {
     var website: WebsiteQRDoor?
     var officialAccount: OfficialAccountDoor?
+    var mobile: MobileAppDoor?
+    var miniProgram: MiniProgramDoor?
 
     init(settings: ProviderSettings, client: WeChatClient) {
         website = settings.website.map { WebsiteQRDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
         officialAccount = settings.officialAccount.map {
             OfficialAccountDoor(client: client, account: $0, openPlatformID: settings.openPlatformID)
         }
+        mobile = settings.mobile.map { MobileAppDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
+        miniProgram = settings.miniProgram.map { MiniProgramDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
     }
+
+    /// The configured doors whose codes `/token` exchanges (RFC 8693).
+    var sdkDoors: [any WeChatSDKDoor] {
+        [mobile as (any WeChatSDKDoor)?, miniProgram].compactMap { $0 }
+    }
+
+    /// Every `subject_token_type` this server knows, configured or not.
+    static let subjectTokenTypes = [MobileAppDoor.subjectTokenType, MiniProgramDoor.subjectTokenType]
 
     /// The door for a browser: inside WeChat (WECHAT.md §3: "Detect the in-app browser by
     /// `MicroMessenger` in the User-Agent") the Official Account when one is configured, since
