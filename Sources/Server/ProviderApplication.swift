@@ -114,6 +114,9 @@ public enum ProviderApplication {
         UserInfoController(env: env).addRoutes(to: api)
         RevocationController(env: env).addRoutes(to: api)
         IntrospectionController(env: env).addRoutes(to: api)
+        if let account = env.settings.officialAccount, let token = account.serverToken {
+            EventPushController(env: env, account: account, token: token).addRoutes(to: router)
+        }
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

@@ -31,7 +31,7 @@ final class TestBrowser: Sendable {
     }
 
     /// One request, no redirect following.
-    func get(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil, headers: [(String, String)] = []) async throws -> Page {
+    func get(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil, rawBody: String? = nil, headers: [(String, String)] = []) async throws -> Page {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let cookie = await jar.header(for: url) { request.headers.add(name: "Cookie", value: cookie) }
@@ -40,6 +40,10 @@ final class TestBrowser: Sendable {
         if let form {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")))
+        }
+        if let rawBody {
+            request.headers.add(name: "Content-Type", value: "text/xml")
+            request.body = .bytes(ByteBuffer(string: rawBody))
         }
         let response = try await http.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 4 << 20)
