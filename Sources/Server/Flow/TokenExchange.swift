@@ -18,12 +18,14 @@ struct TokenExchange: Sendable {
 
     let env: ProviderEnvironment
 
-    /// RFC 8693 §2.2.2: errors per RFC 6749 §5.2 — `invalid_request` for a missing or unknown
-    /// parameter value (including a `subject_token_type` this server does not take),
-    /// `invalid_grant` for a code WeChat refuses (invalid, used, expired: §2.2.2 "If the
-    /// subject_token … is invalid for any reason … the authorization server MUST set the error
-    /// response parameter to invalid_request" is refined by RFC 6749's `invalid_grant` for an
-    /// invalid, expired or used grant), `invalid_scope` for an unknown scope.
+    /// Errors (RFC 8693 §2.2.2: "the authorization server MUST construct an error response, as
+    /// specified in Section 5.2 of [RFC6749]"): `invalid_request` for a missing or unknown
+    /// parameter value, including a `subject_token_type` this server does not take or whose door
+    /// is not configured; `invalid_scope` for an unknown scope. A code WeChat refuses (invalid,
+    /// used, expired, blocked) is `invalid_grant`, not the `invalid_request` §2.2.2 names for an
+    /// invalid `subject_token`: the WeChat code is an authorization grant in RFC 6749 §5.2's sense
+    /// ("The provided authorization grant … is invalid, expired, revoked … or was issued to another
+    /// client"), and `invalid_grant` tells the app to fetch a new code rather than fix its request.
     func exchange(form: [String: String], client: ClientDescription) async throws -> Result<TokenResponse, OAuthError> {
         guard let subjectToken = form["subject_token"], !subjectToken.isEmpty else {
             return .failure(.invalidRequest("subject_token is missing"))
