@@ -60,8 +60,11 @@ struct OnePersonTests {
             #expect(merges.first?.key == .openID(openID, appID: oa.appID))
             #expect(merges.first?.reason == "login")
             // The stray's access token no longer answers.
-            let stale = try await provider.userinfo(try #require(baseToken.json["access_token"] as? String))
+            let strayAccess = try #require(baseToken.json["access_token"] as? String)
+            let stale = try await provider.userinfo(strayAccess)
             #expect(stale.status == 401)
+            let introspected = try await provider.postWithBasic(rp, path: "/introspect", form: [("token", strayAccess)])
+            #expect(introspected.json["active"] as? Bool == false)
             // The person's sub is unchanged afterwards, through every door.
             #expect(try await provider.signIn(rp).idToken["sub"] as? String == person)
         }

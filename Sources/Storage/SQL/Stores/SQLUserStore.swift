@@ -152,25 +152,34 @@ struct SQLUserStore: UserStore {
             try await Self.audit(from: previous, into: userID, key: key, reason: "manual", nowMillis: nowMillis, on: database)
             let remaining = try await database.select().column("kind").from("identities").where("user_id", .equal, previous).first()
             if remaining == nil {
-                try await database.update("users").set("merged_into", to: userID).set("updated_at", to: nowMillis)
-                    .where("id", .equal, previous).run()
-                try await database.delete(from: "browser_sessions").where("user_id", .equal, previous).run()
+                try await Self.retire(previous, into: userID, nowMillis: nowMillis, on: database)
             }
             return previous
         }
     }
 
     /// Folds the openid-only account `stray` into `ownerID`: every key moves, the account is
-    /// marked merged (no longer found, its id never reused), its browser sessions end, and the
-    /// merge is recorded.
+    /// retired, and the merge is recorded.
     private static func merge(
         _ stray: String, into ownerID: String, key: IdentityKey, reason: String, nowMillis: Int64, on database: any SQLDatabase
     ) async throws {
         try await database.update("identities").set("user_id", to: ownerID).where("user_id", .equal, stray).run()
-        try await database.update("users").set("merged_into", to: ownerID).set("updated_at", to: nowMillis)
-            .where("id", .equal, stray).run()
-        try await database.delete(from: "browser_sessions").where("user_id", .equal, stray).run()
+        try await retire(stray, into: ownerID, nowMillis: nowMillis, on: database)
         try await audit(from: stray, into: ownerID, key: key, reason: reason, nowMillis: nowMillis, on: database)
+    }
+
+    /// Marks `userID` merged into `ownerID` (no longer found; its id is never reused) and ends
+    /// everything issued to it: browser sessions and unused codes go, access and refresh tokens
+    /// are revoked, so no token can name the retired `sub` again.
+    private static func retire(_ userID: String, into ownerID: String, nowMillis: Int64, on database: any SQLDatabase) async throws {
+        try await database.update("users").set("merged_into", to: ownerID).set("updated_at", to: nowMillis)
+            .where("id", .equal, userID).run()
+        try await database.delete(from: "browser_sessions").where("user_id", .equal, userID).run()
+        try await database.delete(from: "authorization_codes").where("user_id", .equal, userID).run()
+        for table in ["access_tokens", "refresh_tokens"] {
+            try await database.update(table).set("revoked_at", to: nowMillis)
+                .where("user_id", .equal, userID).where("revoked_at", .is, SQLLiteral.null).run()
+        }
     }
 
     private static func audit(
