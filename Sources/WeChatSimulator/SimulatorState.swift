@@ -55,6 +55,14 @@ struct SimulatorState: Sendable {
     var accessTokens: [String: Grant] = [:]
     var refreshTokens: [String: Grant] = [:]
     var faults: [FaultEntry] = []
+    /// Official Account global tokens (WECHAT.md §5.1): token → (appid, issued at).
+    var globalTokens: [String: (appID: String, issuedAt: Date)] = [:]
+    /// The current `stable_token` per appid.
+    var stableTokens: [String: String] = [:]
+    /// Temporary scene QR codes (§5.2): ticket → (appid, scene, expires at).
+    var sceneTickets: [String: (appID: String, scene: String, expiresAt: Date)] = [:]
+    /// Followers per Official Account: "appid/openid" → (user id, the scene they came by).
+    var followers: [String: (userID: String, scene: String?)] = [:]
     var autoApproveUserID: String?
 
     /// Takes (and counts down) the first fault registered for `endpoint`.

@@ -97,13 +97,15 @@ public final class WeChatSimulator: Sendable {
     /// - `GET /connect/oauth2/authorize`, `POST /connect/oauth2/authorize/confirm`
     /// - `GET|POST /sns/oauth2/access_token`, `/sns/oauth2/refresh_token`, `/sns/auth`, `/sns/userinfo`,
     ///   `/sns/jscode2session`
+    /// - `POST /cgi-bin/stable_token`, `POST /cgi-bin/qrcode/create`, `GET /cgi-bin/user/info`
     /// - `POST|GET|DELETE /_simulator/faults`, `POST /_simulator/auto-approve`, `POST /_simulator/clock/advance`,
-    ///   `POST /_simulator/sdk-code`
+    ///   `POST /_simulator/sdk-code`, `POST /_simulator/scan`
     public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.get("connect/qrconnect") { request, _ in self.qrConnect(request) }
         router.post("connect/qrconnect/confirm") { request, context in await self.confirmQRConnect(request, context: context) }
         router.get("connect/oauth2/authorize") { request, _ in self.officialAccountAuthorize(request) }
         router.post("connect/oauth2/authorize/confirm") { request, context in await self.confirmQRConnect(request, context: context) }
+        addFollowQRRoutes(to: router)
         for endpoint in SimulatorFault.Endpoint.allCases {
             let path = RouterPath(stringLiteral: endpoint.path)
             router.get(path) { request, context in await self.api(endpoint, request: request, context: context) }
