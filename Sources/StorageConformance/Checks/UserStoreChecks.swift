@@ -146,6 +146,27 @@ enum UserStoreChecks {
             #expect(try await stores.users.findOrCreate(identities: [oa], profile: ProfileUpdate(), newUserID: "x", now: Fixtures.at(3)).id == "user-p")
             #expect(try await stores.users.merges(involving: "user-p").count == 1)
         },
+        .init("users: a merged account's tokens are revoked, its codes and sessions gone") { stores in
+            try await Fixtures.seed(stores)
+            try await stores.tokens.create(Fixtures.token("a"))
+            try await stores.refreshTokens.create(Fixtures.refreshToken("a"))
+            try await stores.sessions.create(Fixtures.session("sess-1"))
+            try await stores.codes.create(Fixtures.code("a"))
+            let union = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
+            _ = try await stores.users.findOrCreate(
+                identities: [union, .openID("o-W", appID: "wxW")], profile: ProfileUpdate(), newUserID: "user-p", now: Fixtures.t0
+            )
+            let merged = try await stores.users.findOrCreate(
+                identities: [union, .openID("openid-user-1", appID: "wx-seed")], profile: ProfileUpdate(), newUserID: "x", now: Fixtures.at(5)
+            )
+            #expect(merged.id == "user-p")
+            #expect(try await stores.tokens.find(tokenHash: Fixtures.hash("token-a"))?.revokedAt == Fixtures.at(5))
+            #expect(try await stores.refreshTokens.find(tokenHash: Fixtures.hash("refresh-a"))?.revokedAt == Fixtures.at(5))
+            #expect(try await stores.sessions.find(id: "sess-1", now: Fixtures.t0) == nil)
+            if case .notFound = try await stores.codes.consume(codeHash: Fixtures.hash("code-a"), now: Fixtures.t0) {} else {
+                Issue.record("the merged account's code is still there")
+            }
+        },
         .init("users: a first unionid links to the openid-only account it arrives with; its id stays") { stores in
             let oa = IdentityKey.openID("o-OA", appID: "wxOA")
             let union = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
