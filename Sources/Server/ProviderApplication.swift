@@ -48,10 +48,14 @@ public enum ProviderApplication {
         let keyVersion = try await stores.signingKeys.version()
         let keys = KeySetHolder(try await keyManager.loadKeys(), version: keyVersion)
 
-        let metadata = ProviderMetadata.forIssuer(
+        var metadata = ProviderMetadata.forIssuer(
             settings.issuer, registrationEnabled: settings.registrationEnabled, parRequired: settings.parRequired,
             requestObjects: (settings.requestObjectByValue, settings.requestObjectByReference)
         )
+        // RFC 8414 grant_types_supported: token exchange only when a door takes SDK codes.
+        if settings.mobile != nil || settings.miniProgram != nil {
+            metadata.grantTypesSupported.append(TokenExchange.grantType)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let metrics = ProviderMetrics()
@@ -67,7 +71,7 @@ public enum ProviderApplication {
         let documents = ClientDocumentFetcher(httpClient: httpClient)
         let env = ProviderEnvironment(
             settings: settings, stores: stores, keys: keys,
-            door: WebsiteQRDoor(client: wechat, app: settings.website, openPlatformID: settings.openPlatformID),
+            doors: WeChatDoors(settings: settings, client: wechat),
             clock: clock, random: random, pages: try PageRenderer(),
             validator: AuthorizationValidator(supportedScopes: Set(Scope.supported)),
             logger: logger, httpClient: httpClient, discoveryJSON: Array(try encoder.encode(metadata)), metadata: metadata,
@@ -148,6 +152,9 @@ public enum ProviderApplication {
         RevocationController(env: env).addRoutes(to: api)
         IntrospectionController(env: env).addRoutes(to: api)
         PushedAuthorizationController(env: env).addRoutes(to: api)
+        if let account = env.settings.officialAccount, let token = account.serverToken {
+            EventPushController(env: env, account: account, token: token).addRoutes(to: router)
+        }
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

@@ -10,7 +10,7 @@ struct ProviderEnvironment: Sendable {
     let settings: ProviderSettings
     let stores: Stores
     let keys: KeySetHolder
-    let door: any WeChatLoginDoor
+    let doors: WeChatDoors
     let clock: any ProviderClock
     let random: any RandomSource
     let pages: PageRenderer

@@ -123,6 +123,10 @@ extension WeChatClient {
         case refreshToken = "refresh_token"
         case auth
         case userInfo = "userinfo"
+        case jsCode2Session = "jscode2session"
+        case stableToken = "stable_token"
+        case createQRCode = "qrcode_create"
+        case subscriberInfo = "user_info"
 
         var path: String {
             switch self {
@@ -130,19 +134,24 @@ extension WeChatClient {
             case .refreshToken: "/sns/oauth2/refresh_token"
             case .auth: "/sns/auth"
             case .userInfo: "/sns/userinfo"
+            case .jsCode2Session: "/sns/jscode2session"
+            case .stableToken: "/cgi-bin/stable_token"
+            case .createQRCode: "/cgi-bin/qrcode/create"
+            case .subscriberInfo: "/cgi-bin/user/info"
             }
         }
     }
 
-    /// One call with retries; returns a body whose `errcode` is absent or 0.
-    private func call(_ api: API, query: WeChatQuery) async throws(WeChatError) -> [UInt8] {
+    /// One call with retries; returns a body whose `errcode` is absent or 0. With `jsonBody` the
+    /// call is a `POST` of that JSON (the `/cgi-bin/…` APIs), otherwise a `GET`.
+    func call(_ api: API, query: WeChatQuery, jsonBody: [UInt8]? = nil) async throws(WeChatError) -> [UInt8] {
         let url = "\(endpoints.apiBaseURL.withoutTrailingSlashes)\(api.path)?\(query.encoded)"
         let attempts = retryPolicy.attempts
         var attempt = 1
         while true {
             let started = ContinuousClock.now
             do throws(WeChatError) {
-                let body = try await fetchOnce(url: url)
+                let body = try await fetchOnce(url: url, jsonBody: jsonBody)
                 try WeChatResponseBody.checkErrcode(body)
                 observer(api.path, "0")
                 logger.debug("WeChat call succeeded", metadata: metadata(api, attempt: attempt, started: started))
@@ -186,12 +195,12 @@ extension WeChatClient {
 
     /// One HTTP exchange bounded by ``requestTimeout`` as a whole (AsyncHTTPClient's deadline
     /// stops at the response head, so the body read is raced against the timeout here).
-    private func fetchOnce(url: String) async throws(WeChatError) -> [UInt8] {
+    private func fetchOnce(url: String, jsonBody: [UInt8]?) async throws(WeChatError) -> [UInt8] {
         let httpClient = self.httpClient
         let timeout = requestTimeout
         let result = await withTaskGroup(of: Result<[UInt8], WeChatError>?.self) { group in
             group.addTask {
-                await Self.perform(httpClient: httpClient, url: url, timeout: timeout)
+                await Self.perform(httpClient: httpClient, url: url, jsonBody: jsonBody, timeout: timeout)
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
@@ -204,9 +213,14 @@ extension WeChatClient {
         return try result.get()
     }
 
-    private static func perform(httpClient: HTTPClient, url: String, timeout: Duration) async -> Result<[UInt8], WeChatError> {
+    private static func perform(httpClient: HTTPClient, url: String, jsonBody: [UInt8]?, timeout: Duration) async -> Result<[UInt8], WeChatError> {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
+        if let jsonBody {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: jsonBody))
+        }
         request.headers.add(name: "Accept", value: "application/json, text/plain, */*")
         do {
             let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))

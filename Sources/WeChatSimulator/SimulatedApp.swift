@@ -1,8 +1,8 @@
 /// A WeChat app the simulator knows (WECHAT.md §1).
 public struct SimulatedApp: Sendable, Hashable, Codable {
-    /// Which door the app uses. Only ``Kind/website`` is served today; the other kinds are
-    /// accepted in configuration so the Official Account, mobile and mini-program doors can be
-    /// added without a format change.
+    /// Which door the app uses: ``Kind/website`` at `/connect/qrconnect`, ``Kind/officialAccount``
+    /// at `/connect/oauth2/authorize`, ``Kind/mobile`` and ``Kind/miniProgram`` through codes
+    /// minted by `POST /_simulator/sdk-code` (what the OpenSDK and `wx.login()` hand the app).
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case website, officialAccount, mobile, miniProgram
 

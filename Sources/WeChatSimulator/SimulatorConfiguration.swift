@@ -77,9 +77,14 @@ public struct SimulatorConfiguration: Sendable, Hashable, Codable {
 }
 
 extension SimulatorConfiguration {
-    /// A ready development setup: one website app bound to the Open Platform account
-    /// `gh_simulator0001`, and three test users (one with a Chinese + emoji nickname, one with an
-    /// empty avatar).
+    /// The first app of `kind`, if any.
+    public func app(kind: SimulatedApp.Kind) -> SimulatedApp? {
+        apps.first { $0.kind == kind }
+    }
+
+    /// A ready development setup: one app of each kind (website first, then Official Account,
+    /// mobile app, mini program), all bound to the Open Platform account `gh_simulator0001`, and
+    /// three test users (one with a Chinese + emoji nickname, one with an empty avatar).
     public static func development(callbackDomain: String) -> SimulatorConfiguration {
         SimulatorConfiguration(
             apps: [
@@ -89,7 +94,19 @@ extension SimulatorConfiguration {
                     kind: .website,
                     callbackDomain: callbackDomain,
                     openPlatformID: "gh_simulator0001"
-                )
+                ),
+                SimulatedApp(
+                    appID: "wx7a1e4c9b2d6f0a35", secret: "9f2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e",
+                    kind: .officialAccount, callbackDomain: callbackDomain, openPlatformID: "gh_simulator0001"
+                ),
+                SimulatedApp(
+                    appID: "wx3c8d5e2f1a0b9c47", secret: "c1e3a5b7d9f0e2c4a6b8d0f1e3c5a7b9",
+                    kind: .mobile, callbackDomain: callbackDomain, openPlatformID: "gh_simulator0001"
+                ),
+                SimulatedApp(
+                    appID: "wx9e0f1a2b3c4d5e68", secret: "5d7f9b1c3e5a7d9f1b3c5e7a9d1f3b5c",
+                    kind: .miniProgram, callbackDomain: callbackDomain, openPlatformID: "gh_simulator0001"
+                ),
             ],
             users: [
                 SimulatedUser(

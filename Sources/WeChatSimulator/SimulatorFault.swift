@@ -13,6 +13,7 @@ public struct SimulatorFault: Sendable, Hashable, Codable {
         case refreshToken = "refresh_token"
         case auth
         case userInfo = "userinfo"
+        case jsCode2Session = "jscode2session"
     }
 
     public enum Kind: Sendable, Hashable {

@@ -100,7 +100,7 @@ enum SimulatorPage {
         )
     }
 
-    private static func layout(title: String, body: String) -> String {
+    static func layout(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="zh-CN">

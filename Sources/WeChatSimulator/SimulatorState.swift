@@ -4,6 +4,10 @@ import Foundation
 struct SimulatorState: Sendable {
     /// WECHAT.md §2: "The code lives 10 minutes … and works once."
     static let codeLifetime: TimeInterval = 600
+    /// WECHAT.md §6: "`wx.login()` yields a `js_code` (5 minutes)".
+    static let jsCodeLifetime: TimeInterval = 300
+    /// The scope recorded for a mini program `js_code` (it has no OAuth scope).
+    static let jsCodeScope = "jscode"
     /// WECHAT.md §4: `expires_in (7200)`.
     static let accessTokenLifetime: TimeInterval = 7200
     /// WECHAT.md §4: "refresh_token lives 30 days".
@@ -27,6 +31,8 @@ struct SimulatorState: Sendable {
         var scope: String
         var issuedAt: Date
         var used: Bool
+        /// Issued from a snapshot page (WECHAT.md §3): the exchange answers a virtual identity.
+        var snapshot = false
     }
 
     struct Grant: Sendable {
@@ -49,6 +55,14 @@ struct SimulatorState: Sendable {
     var accessTokens: [String: Grant] = [:]
     var refreshTokens: [String: Grant] = [:]
     var faults: [FaultEntry] = []
+    /// Official Account global tokens (WECHAT.md §5.1): token → (appid, issued at).
+    var globalTokens: [String: (appID: String, issuedAt: Date)] = [:]
+    /// The current `stable_token` per appid.
+    var stableTokens: [String: String] = [:]
+    /// Temporary scene QR codes (§5.2): ticket → (appid, scene, expires at).
+    var sceneTickets: [String: (appID: String, scene: String, expiresAt: Date)] = [:]
+    /// Followers per Official Account: "appid/openid" → (user id, the scene they came by).
+    var followers: [String: (userID: String, scene: String?)] = [:]
     var autoApproveUserID: String?
 
     /// Takes (and counts down) the first fault registered for `endpoint`.

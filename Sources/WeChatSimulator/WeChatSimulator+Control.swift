@@ -18,6 +18,28 @@ extension WeChatSimulator {
         var user: String?
     }
 
+    private struct SDKCodeRequest: Decodable {
+        var appid: String
+        var user: String
+    }
+
+    private struct SDKCodeState: Encodable {
+        var ok = true
+        var code: String
+    }
+
+    private struct ScanRequest: Decodable {
+        var ticket: String
+        var user: String
+    }
+
+    private struct ScanState: Encodable {
+        var ok = true
+        var event: String
+        var openid: String
+        var xml: String
+    }
+
     private struct ClockAdvanceRequest: Decodable {
         var seconds: Double
     }
@@ -49,6 +71,31 @@ extension WeChatSimulator {
                     return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: error.description))
                 }
                 return SimulatorResponse.control(.ok, AutoApproveState(user: body.user))
+            }
+        }
+        // What the OpenSDK (mobile app) or wx.login() (mini program) would hand the app.
+        router.post("_simulator/sdk-code") { request, _ in
+            await self.decodeControl(SDKCodeRequest.self, request) { body in
+                do throws(SDKCodeError) {
+                    return SimulatorResponse.control(.ok, SDKCodeState(code: try self.mintSDKCode(appID: body.appid, userID: body.user)))
+                } catch {
+                    let message = switch error {
+                    case .unknownApp: "unknown appid"
+                    case .notAnSDKApp: "appid is not a mobile app or mini program"
+                    case .unknownUser: "unknown user"
+                    }
+                    return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: message))
+                }
+            }
+        }
+        // A phone scanning a scene QR code: the push WeChat would send (unsigned; the simulator
+        // does not know the server token).
+        router.post("_simulator/scan") { request, _ in
+            await self.decodeControl(ScanRequest.self, request) { body in
+                guard let scan = self.scan(ticket: body.ticket, userID: body.user) else {
+                    return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: "unknown or expired ticket, or unknown user"))
+                }
+                return SimulatorResponse.control(.ok, ScanState(event: scan.event, openid: scan.openID, xml: scan.xml))
             }
         }
         router.post("_simulator/clock/advance") { request, _ in

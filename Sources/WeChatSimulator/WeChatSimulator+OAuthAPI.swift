@@ -32,6 +32,7 @@ extension WeChatSimulator {
         case .refreshToken: return refreshToken(parameters)
         case .auth: return auth(parameters)
         case .userInfo: return userInfo(parameters)
+        case .jsCode2Session: return jsCode2Session(parameters)
         }
     }
 
@@ -67,12 +68,13 @@ extension WeChatSimulator {
         guard parameters["grant_type"] == "authorization_code" else { return SimulatorResponse.error(40002) }
         let now = clock.now
         let result: Result<TokenBody, Errcode> = state.withLock { state in
-            guard var issued = state.codes[code], issued.appID == appID else { return .failure(40029) }
+            // A mini program's js_code is for /sns/jscode2session only.
+            guard var issued = state.codes[code], issued.appID == appID, issued.scope != SimulatorState.jsCodeScope else { return .failure(40029) }
             if issued.used { return .failure(40163) }
             if now.timeIntervalSince(issued.issuedAt) >= SimulatorState.codeLifetime { return .failure(42003) }
             issued.used = true
             state.codes[code] = issued
-            let grant = makeGrant(app: app, userID: issued.userID, scope: issued.scope, now: now, snapshot: asSnapshotUser)
+            let grant = makeGrant(app: app, userID: issued.userID, scope: issued.scope, now: now, snapshot: asSnapshotUser || issued.snapshot)
             return .success(state.issueTokens(for: grant, now: now))
         }
         switch result {
@@ -153,8 +155,9 @@ extension WeChatSimulator {
             snapshot
             ? identity.snapshotOpenID(appID: app.appID, userID: userID)
             : identity.openID(appID: app.appID, userID: userID)
+        // WECHAT.md §3: `snsapi_base` "returns only the openid (no unionid)".
         let unionID: String? =
-            snapshot ? nil : app.openPlatformID.map { identity.unionID(openPlatformID: $0, userID: userID) }
+            snapshot || scope == "snsapi_base" ? nil : app.openPlatformID.map { identity.unionID(openPlatformID: $0, userID: userID) }
         return .init(
             appID: app.appID, userID: userID, openID: openID, unionID: unionID, scope: scope, issuedAt: now,
             isSnapshotUser: snapshot)

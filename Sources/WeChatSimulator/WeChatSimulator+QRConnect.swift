@@ -54,7 +54,8 @@ extension WeChatSimulator {
         return SimulatorResponse.html(SimulatorPage.qrConnect(appID: appID, ticket: ticket, users: users, formTarget: redirectsTop ? "_top" : nil))
     }
 
-    /// `POST /connect/qrconnect/confirm` (form: `ticket`, and `user` or `cancel`).
+    /// `POST /connect/qrconnect/confirm` and `POST /connect/oauth2/authorize/confirm` (form: `ticket`,
+    /// and `user`, `cancel`, or — for `snsapi_userinfo` — `snapshot` naming a user).
     ///
     /// Confirm → `redirect_uri?code=CODE&state=STATE`. Cancel → `redirect_uri?state=STATE` with no
     /// code (WECHAT.md §2: "older docs say WeChat redirects with `state` and no `code`").
@@ -79,20 +80,22 @@ extension WeChatSimulator {
             logger.info("qrconnect: user cancelled", metadata: ["appid": "\(pending.appID)"])
             return SimulatorResponse.redirect(to: Self.callbackURL(pending.redirectURI, parameters: stateParameter))
         }
-        guard let userID = form.nonEmpty("user"), usersByID[userID] != nil else {
+        // The Official Account consent page also offers the snapshot page (WECHAT.md §3, 快照页).
+        let snapshotUserID = pending.scope == "snsapi_userinfo" ? form.nonEmpty("snapshot") : nil
+        guard let userID = snapshotUserID ?? form.nonEmpty("user"), usersByID[userID] != nil else {
             return SimulatorResponse.html(SimulatorPage.error(title: "用户不存在", code: nil))
         }
-        let code = issueCode(appID: pending.appID, userID: userID, scope: pending.scope)
+        let code = issueCode(appID: pending.appID, userID: userID, scope: pending.scope, snapshot: snapshotUserID != nil)
         logger.info("qrconnect: user confirmed", metadata: ["appid": "\(pending.appID)", "user": "\(userID)"])
         return SimulatorResponse.redirect(to: Self.callbackURL(pending.redirectURI, parameters: [("code", code)] + stateParameter))
     }
 
-    func issueCode(appID: String, userID: String, scope: String) -> String {
+    func issueCode(appID: String, userID: String, scope: String, snapshot: Bool = false) -> String {
         let code = SimulatorIdentity.randomCode()
         let now = clock.now
         state.withLock {
             $0.sweep(now: now)
-            $0.codes[code] = .init(appID: appID, userID: userID, scope: scope, issuedAt: now, used: false)
+            $0.codes[code] = .init(appID: appID, userID: userID, scope: scope, issuedAt: now, used: false, snapshot: snapshot)
         }
         return code
     }

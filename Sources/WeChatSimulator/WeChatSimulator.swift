@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// A faithful, offline stand-in for WeChat's login servers (WECHAT.md), for development, tests
-/// and CI. Serves the website-app door today: `/connect/qrconnect` and the `/sns/…` JSON APIs.
+/// and CI. Serves the website-app door (`/connect/qrconnect`), the Official Account door
+/// (`/connect/oauth2/authorize`) and the `/sns/…` JSON APIs.
 ///
 /// Mount it on any Hummingbird router (`simulator.addRoutes(to: router.group("wechat"))`) or run
 /// it alone with ``makeApplication(simulator:host:port:logger:onServerRunning:)``.
@@ -93,11 +94,18 @@ public final class WeChatSimulator: Sendable {
     /// Adds the WeChat routes (and, unless disabled, the `/_simulator/…` control routes).
     ///
     /// - `GET /connect/qrconnect`, `POST /connect/qrconnect/confirm`
-    /// - `GET|POST /sns/oauth2/access_token`, `/sns/oauth2/refresh_token`, `/sns/auth`, `/sns/userinfo`
-    /// - `POST|GET|DELETE /_simulator/faults`, `POST /_simulator/auto-approve`, `POST /_simulator/clock/advance`
+    /// - `GET /connect/oauth2/authorize`, `POST /connect/oauth2/authorize/confirm`
+    /// - `GET|POST /sns/oauth2/access_token`, `/sns/oauth2/refresh_token`, `/sns/auth`, `/sns/userinfo`,
+    ///   `/sns/jscode2session`
+    /// - `POST /cgi-bin/stable_token`, `POST /cgi-bin/qrcode/create`, `GET /cgi-bin/user/info`
+    /// - `POST|GET|DELETE /_simulator/faults`, `POST /_simulator/auto-approve`, `POST /_simulator/clock/advance`,
+    ///   `POST /_simulator/sdk-code`, `POST /_simulator/scan`
     public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.get("connect/qrconnect") { request, _ in self.qrConnect(request) }
         router.post("connect/qrconnect/confirm") { request, context in await self.confirmQRConnect(request, context: context) }
+        router.get("connect/oauth2/authorize") { request, _ in self.officialAccountAuthorize(request) }
+        router.post("connect/oauth2/authorize/confirm") { request, context in await self.confirmQRConnect(request, context: context) }
+        addFollowQRRoutes(to: router)
         for endpoint in SimulatorFault.Endpoint.allCases {
             let path = RouterPath(stringLiteral: endpoint.path)
             router.get(path) { request, context in await self.api(endpoint, request: request, context: context) }
@@ -116,6 +124,7 @@ extension SimulatorFault.Endpoint {
         case .refreshToken: "sns/oauth2/refresh_token"
         case .auth: "sns/auth"
         case .userInfo: "sns/userinfo"
+        case .jsCode2Session: "sns/jscode2session"
         }
     }
 }

@@ -52,7 +52,7 @@ extension BenchCommand {
         let random = SystemRandomSource()
         let now = Date()
         let user = try await setup.stores.users.findOrCreate(
-            identities: [.openID("bench-openid", appID: setup.settings.website.appID)],
+            identities: [.openID("bench-openid", appID: setup.settings.website?.appID ?? "wxbench")],
             profile: ProfileUpdate(nickname: "bench"), newUserID: random.alphanumeric(length: 24), now: now
         )
         let challenge = PKCE.s256Challenge(for: LoginDriver.verifier)

@@ -41,10 +41,10 @@ struct DevCommand: AsyncParsableCommand {
             simulatorConfiguration.autoApproveUserID = autoApprove
         }
         let userIDs = simulatorConfiguration.users.map(\.id).joined(separator: ", ")
-        guard let app = simulatorConfiguration.apps.first else { throw ValidationError("the simulator has no app") }
+        guard let app = simulatorConfiguration.app(kind: .website) else { throw ValidationError("the simulator has no website app") }
         let simulator = WeChatSimulator(configuration: simulatorConfiguration, logger: logger)
         let wechatBase = issuer + ProviderApplication.simulatorMountPath
-        var devSettings = ProviderSettings(
+        var configured = ProviderSettings(
             issuer: issuer, httpHost: host, httpPort: port,
             databaseURL: (dataDirectory as NSString).appendingPathComponent("wechat-oidc.sqlite"),
             keysDirectory: keysDirectory,
@@ -53,13 +53,22 @@ struct DevCommand: AsyncParsableCommand {
             openPlatformID: app.openPlatformID
         )
         // One developer and scripted logins from one address: no rate limits in dev.
-        devSettings.operations.rateLimitPerAddress = 0
-        devSettings.operations.rateLimitPerClient = 0
+        configured.operations.rateLimitPerAddress = 0
+        configured.operations.rateLimitPerClient = 0
         guard let loginPageMode = LoginPageMode(rawValue: loginPage) else {
             throw ValidationError("--login-page must be redirect or embedded, got \(loginPage)")
         }
-        devSettings.loginPage = loginPageMode
-        let settings = devSettings
+        configured.loginPage = loginPageMode
+        // Every door, against the simulator's app of that kind (all bound to one Open Platform account).
+        configured.officialAccount = simulatorConfiguration.app(kind: .officialAccount).map {
+            OfficialAccountCredentials(app: WeChatAppCredentials(kind: .officialAccount, appID: $0.appID, secret: $0.secret))
+        }
+        configured.mobile = simulatorConfiguration.app(kind: .mobile).map { WeChatAppCredentials(kind: .mobile, appID: $0.appID, secret: $0.secret) }
+        configured.miniProgram = simulatorConfiguration.app(kind: .miniProgram).map {
+            WeChatAppCredentials(kind: .miniProgram, appID: $0.appID, secret: $0.secret)
+        }
+        let settings = configured
+        let doorList = simulatorConfiguration.apps.map { "\($0.kind.rawValue) \($0.appID)" }.joined(separator: ", ")
         let demoSecret = SystemRandomSource().token()
         let demo = DemoClientConfiguration(clientID: Self.demoClientID, clientSecret: demoSecret)
         try await ProviderRunner.run(
@@ -78,7 +87,7 @@ struct DevCommand: AsyncParsableCommand {
                 wechat-oidc dev is running.
                   Open the demo app:  \(issuer)/demo
                   Discovery:          \(issuer)/.well-known/openid-configuration
-                  WeChat simulator:   \(wechatBase) (website app \(app.appID), test users: \(userIDs))
+                  WeChat simulator:   \(wechatBase) (\(doorList); test users: \(userIDs))
                   Registered client:  client_id=\(Self.demoClientID) (redirect URI \(issuer + DemoClientConfiguration.callbackPath); its secret is new at each start)
                   Database:           \(settings.databaseURL), signing keys in \(keysDirectory)/
                 Register your own app: WECHAT_OIDC_DATABASE_URL=\(settings.databaseURL) swift run wechat-oidc clients create --name NAME --redirect-uri URI

@@ -7,7 +7,7 @@ struct WeChatOIDCCommand: AsyncParsableCommand {
         commandName: "wechat-oidc",
         abstract: "An OpenID Connect provider that signs users in with WeChat.",
         subcommands: [
-            ServeCommand.self, DevCommand.self, ClientsCommand.self, KeysCommand.self, MigrateCommand.self,
+            ServeCommand.self, DevCommand.self, ClientsCommand.self, UsersCommand.self, KeysCommand.self, MigrateCommand.self,
             SimulatorCommand.self, BenchCommand.self,
         ]
     )

@@ -21,7 +21,8 @@ struct DiscoveryAndKeysTests {
             #expect(doc["subject_types_supported"] as? [String] == ["public", "pairwise"])
             #expect(doc["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
             #expect(doc["code_challenge_methods_supported"] as? [String] == ["S256"])
-            #expect(doc["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token"])
+            // The test provider configures the mobile app and mini program doors (token exchange).
+            #expect(doc["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"])
             #expect(doc["response_modes_supported"] as? [String] == ["query", "form_post"])
             #expect(doc["claims_parameter_supported"] as? Bool == true)
             #expect(doc["end_session_endpoint"] as? String == p.issuer + "/logout")

@@ -28,8 +28,8 @@ struct SettingsLoaderTests {
         #expect(s.keysDirectory == "/etc/keys")
         #expect(s.wechatEndpoints.openBaseURL == "http://127.0.0.1:9/open")
         #expect(s.wechatEndpoints.apiBaseURL == "http://127.0.0.1:9/api")
-        #expect(s.website.appID == "wx1234567890abcdef")
-        #expect(s.website.secret == "secret")
+        #expect(s.website?.appID == "wx1234567890abcdef")
+        #expect(s.website?.secret == "secret")
         #expect(s.openPlatformID == "gh_abcdef123456")
     }
 
@@ -56,7 +56,7 @@ struct SettingsLoaderTests {
         let s = try await SettingsLoader.load(.init(configFile: path, environment: ["WECHAT_OIDC_HTTP_PORT": "7001"]))
         #expect(s.issuer == "https://file.example.com")
         #expect(s.httpPort == 7001)
-        #expect(s.website.appID == "wxfile0000000000")
+        #expect(s.website?.appID == "wxfile0000000000")
     }
 
     func error(_ env: [String: String]) async -> SettingsError? {

@@ -10,11 +10,13 @@ struct TokenResponseJSONTests {
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         for scope in ["openid profile", "openid", "a/b \"c\" \\ 中文"] {
             for refreshToken in [nil, "rt-_456"] {
-                let response = TokenResponse(
-                    accessToken: "tok-_123", tokenType: "Bearer", expiresIn: 3600, idToken: "eyJ.eyJ.sig",
-                    refreshToken: refreshToken, scope: scope
-                )
-                #expect(response.jsonBytes == Array(try encoder.encode(response)))
+                for issuedTokenType in [nil, "urn:ietf:params:oauth:token-type:access_token"] {
+                    let response = TokenResponse(
+                        accessToken: "tok-_123", tokenType: "Bearer", expiresIn: 3600, idToken: "eyJ.eyJ.sig",
+                        refreshToken: refreshToken, scope: scope, issuedTokenType: issuedTokenType
+                    )
+                    #expect(response.jsonBytes == Array(try encoder.encode(response)))
+                }
             }
         }
     }
@@ -22,7 +24,7 @@ struct TokenResponseJSONTests {
     @Test("every member of TokenResponse is written (update TokenResponse.jsonBytes when one is added)")
     func everyMember() {
         let response = TokenResponse(accessToken: "a", tokenType: "Bearer", expiresIn: 1, idToken: "i", refreshToken: nil, scope: "s")
-        #expect(Mirror(reflecting: response).children.count == 6)
+        #expect(Mirror(reflecting: response).children.count == 7)
     }
 
     @Test("HTTPHelpers.json takes the direct path for the token response")

@@ -88,9 +88,17 @@ struct WeChatFailureTests {
         #expect(try await rpError(SimulatorFault(endpoint: .userInfo, kind: .emptyBody, count: 1))["error"] == "server_error")
     }
 
-    @Test("a WeChat snapshot-page user is never linked → access_denied (WECHAT.md §3)")
+    @Test("a WeChat snapshot-page user is never linked: a page asks to open the page fully, nothing reaches the RP (WECHAT.md §3)")
     func snapshot() async throws {
-        #expect(try await rpError(SimulatorFault(endpoint: .accessToken, kind: .snapshotUser, count: 1))["error"] == "access_denied")
+        try await TestProvider.run { p in
+            let rp = try await p.registerClient()
+            p.simulator.addFault(SimulatorFault(endpoint: .accessToken, kind: .snapshotUser, count: 1))
+            guard case .stopped(let page) = try await p.browser.follow(p.authorizeURL(rp), stopAt: rp.redirectURI) else {
+                throw TestFailure("the snapshot user reached the relying party")
+            }
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<h1 id="snapshot-title">Open the full page to sign in</h1>"#))
+        }
     }
 
     @Test("without an Open Platform ID the user is keyed by appid + openid and has no unionid claim")
@@ -102,6 +110,29 @@ struct WeChatFailureTests {
             let info = try await p.userinfo(try #require(token.json["access_token"] as? String))
             #expect(info.json["wechat_unionid"] == nil)
             #expect(info.json["wechat_openid"] != nil)
+        }
+    }
+
+    @Test("identity.require_unionid: a login that brings no unionid creates no account → access_denied")
+    func requireUnionID() async throws {
+        try await TestProvider.run(.init(openPlatformID: .some(nil), adjustSettings: { $0.requireUnionID = true })) { p in
+            let rp = try await p.registerClient()
+            let query = try await p.login(rp)
+            #expect(query["error"] == "access_denied")
+            #expect(query["error_description"] == "this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)")
+            let app = p.simulatorConfiguration.apps[0]
+            let openID = try #require(p.simulator.openID(userID: "alice", appID: app.appID))
+            #expect(try await p.stores.users.user(identifiedBy: [.openID(openID, appID: app.appID)]) == nil)
+        }
+    }
+
+    @Test("no website app configured: a browser gets a page, not a broken WeChat redirect")
+    func noBrowserDoor() async throws {
+        try await TestProvider.run(.init(doors: [.mobile, .miniProgram])) { p in
+            let rp = try await p.registerClient()
+            let page = try await p.authorizeOnce(rp, [])
+            #expect(page.status == 400)
+            #expect(page.body.contains(#"<h1 id="error-title">Browser sign-in is not available</h1>"#))
         }
     }
 }

@@ -83,8 +83,10 @@ struct LiveSimulator {
         }
     }
 
-    func get(_ pathAndQuery: String) async throws -> Reply {
-        try await send(HTTPClientRequest(url: baseURL + pathAndQuery))
+    func get(_ pathAndQuery: String, userAgent: String? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + pathAndQuery)
+        if let userAgent { request.headers.add(name: "User-Agent", value: userAgent) }
+        return try await send(request)
     }
 
     func post(_ path: String, form: String, contentType: String = "application/x-www-form-urlencoded") async throws -> Reply {
@@ -177,8 +179,11 @@ extension SimulatorConfiguration {
     static let appUnbound = "wxcccccccccccccccc"
     static let appOtherPlatform = "wxdddddddddddddddd"
     static let appOfficialAccount = "wxeeeeeeeeeeeeeeee"
+    static let appOfficialAccountBound = "wxffffffffffffffff"
+    static let secretOfficialAccountBound = "secretF"
 
-    /// Two apps on one Open Platform account, one unbound, one on another account, one Official Account.
+    /// Two apps on one Open Platform account, one unbound, one on another account, two Official
+    /// Accounts (one unbound, one bound to the first account).
     static let testing = SimulatorConfiguration(
         apps: [
             SimulatedApp(appID: appA, secret: secretA, kind: .website, callbackDomain: "rp.example.com", openPlatformID: "gh_open0001"),
@@ -186,6 +191,9 @@ extension SimulatorConfiguration {
             SimulatedApp(appID: appUnbound, secret: "secretC", kind: .website, callbackDomain: "c.example.com"),
             SimulatedApp(appID: appOtherPlatform, secret: "secretD", kind: .website, callbackDomain: "d.example.com", openPlatformID: "gh_open0002"),
             SimulatedApp(appID: appOfficialAccount, secret: "secretE", kind: .officialAccount, callbackDomain: "rp.example.com"),
+            SimulatedApp(
+                appID: appOfficialAccountBound, secret: secretOfficialAccountBound, kind: .officialAccount, callbackDomain: "rp.example.com",
+                openPlatformID: "gh_open0001"),
         ],
         users: [
             SimulatedUser(id: "alice", nickname: "Alice", headImageURL: "https://thirdwx.qlogo.cn/alice/132"),

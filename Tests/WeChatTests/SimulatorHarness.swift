@@ -16,11 +16,15 @@ struct SimulatorHarness {
 
     static let app = WeChatAppCredentials(kind: .website, appID: "wxaaaaaaaaaaaaaaaa", secret: "s3cr+t/=&?#% 中")
     static let unboundApp = WeChatAppCredentials(kind: .website, appID: "wxcccccccccccccccc", secret: "secretC")
+    static let officialAccount = WeChatAppCredentials(kind: .officialAccount, appID: "wxeeeeeeeeeeeeeeee", secret: "secretE")
 
     static let configuration = SimulatorConfiguration(
         apps: [
             SimulatedApp(appID: app.appID, secret: app.secret, callbackDomain: "rp.example.com", openPlatformID: "gh_open0001"),
             SimulatedApp(appID: unboundApp.appID, secret: unboundApp.secret, callbackDomain: "rp.example.com"),
+            SimulatedApp(
+                appID: officialAccount.appID, secret: officialAccount.secret, kind: .officialAccount, callbackDomain: "rp.example.com",
+                openPlatformID: "gh_open0001"),
         ],
         users: [
             SimulatedUser(id: "alice", nickname: "小明🐼", headImageURL: "https://thirdwx.qlogo.cn/alice/0"),

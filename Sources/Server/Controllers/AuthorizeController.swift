@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import OIDC
 import Storage
+import WeChat
 
 /// `GET|POST /authorize` (OIDC Core §3.1.2): validates the request, then answers it from the
 /// browser's SSO session when `prompt`, `max_age` and `id_token_hint` allow, or stores it as a
@@ -105,6 +106,7 @@ struct AuthorizeController: Sendable {
             hintSubject = verified.subject
         }
         let session = try await env.browserSessions.current(request)
+        let door = env.doors.browserDoor(userAgent: request.headers[.userAgent])
         let decision = SessionPolicy.decide(
             prompt: valid.prompt, maxAge: valid.maxAge,
             // The hint names the user by this client's subject (pairwise or public, OIDC Core §8).
@@ -113,6 +115,13 @@ struct AuthorizeController: Sendable {
         )
         switch decision {
         case .fail(let error):
+            // Inside WeChat `prompt=none` can still be answered without any user interface:
+            // WECHAT.md §3, `snsapi_base` is "silent, returns only the openid". The callback then
+            // signs in only a person already known by that openid, else `login_required`.
+            if let door, door is OfficialAccountDoor, valid.prompt.contains("none"), session == nil, hintSubject == nil,
+               error.error == "login_required" {
+                return try await startWeChatLogin(valid, door: door, silent: true, promptNone: true, request: request, parameters: parameters)
+            }
             return refuse(error)
         case .reuse:
             guard let session else { return refuse(.loginRequired("the user must sign in with WeChat")) }
@@ -124,17 +133,43 @@ struct AuthorizeController: Sendable {
             ))
             return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
         case .login:
-            return try await startWeChatLogin(valid, request: request, parameters: parameters)
+            guard let door else { return noBrowserDoorPage() }
+            let silent = door is OfficialAccountDoor && Self.needsOnlyOpenID(valid) && !env.settings.requireUnionID
+            return try await startWeChatLogin(valid, door: door, silent: silent, promptNone: false, request: request, parameters: parameters)
         }
+    }
+
+    /// Whether the request asks for nothing a WeChat profile or unionid would answer: scopes
+    /// `openid` (and `offline_access`) only, no `claims` parameter. Then the Official Account
+    /// door uses `snsapi_base` (WECHAT.md §3: "silent, returns only the openid").
+    static func needsOnlyOpenID(_ valid: ValidatedAuthorization) -> Bool {
+        valid.claims == nil && Set(valid.scopes).isSubset(of: ["openid", "offline_access"])
+    }
+
+    /// No browser door serves this browser: only an Official Account is configured and the
+    /// browser is not WeChat's (or only the app and mini-program doors are configured).
+    private func noBrowserDoorPage() -> Response {
+        if env.doors.officialAccount != nil {
+            return env.pages.errorPage(
+                title: "Open this page in WeChat",
+                message: "Signing in with WeChat works here only inside WeChat. Open this link in WeChat (请在微信客户端打开链接) to continue.",
+                code: nil, status: .ok
+            )
+        }
+        return env.pages.errorPage(
+            title: "Browser sign-in is not available",
+            message: "This sign-in service does not offer WeChat sign-in in a browser.", code: nil
+        )
     }
 
     /// Stores the pending authorization and redirects to WeChat with a short alphanumeric
     /// `state` (shared/WECHAT.md §2), bound to this browser by a cookie.
     ///
-    /// With `login.page: embedded` the browser gets our login page instead, with WeChat's QR in
-    /// an iframe (``EmbeddedLoginPage``); `parameters` let that page start the request again.
+    /// With `login.page: embedded` a door with an embedded QR gives the browser our login page
+    /// instead (``EmbeddedLoginPage``); `parameters` let that page start the request again.
     private func startWeChatLogin(
-        _ valid: ValidatedAuthorization, request: Request, parameters: [(name: String, value: String)]
+        _ valid: ValidatedAuthorization, door: any WeChatLoginDoor, silent: Bool, promptNone: Bool, request: Request,
+        parameters: [(name: String, value: String)]
     ) async throws -> Response {
         let now = env.clock.now()
         var cookies: [Cookie] = []
@@ -148,6 +183,7 @@ struct AuthorizeController: Sendable {
         var extras: [String: String] = [:]
         if let acr = valid.acr { extras[PendingExtras.acr] = acr }
         if let claims = valid.claims { extras[PendingExtras.claims] = claims.json }
+        if promptNone { extras[PendingExtras.promptNone] = "1" }
         let upstreamState = env.random.alphanumeric(length: 32)
         let pending = PendingAuthorization(
             upstreamState: upstreamState,
@@ -160,15 +196,15 @@ struct AuthorizeController: Sendable {
             codeChallenge: valid.codeChallenge,
             codeChallengeMethod: valid.codeChallengeMethod,
             responseMode: valid.responseMode.rawValue,
-            door: env.door.name,
+            door: door.name,
             extras: extras,
             createdAt: now,
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
-        if env.settings.loginPage == .embedded {
+        if env.settings.loginPage == .embedded, !promptNone {
             let language = LoginPageLanguage.choose(uiLocales: valid.uiLocales, acceptLanguage: request.headers[.acceptLanguage])
-            if let qrURL = env.door.embeddedLoginURL(callbackURI: env.callbackURI, state: upstreamState, language: language) {
+            if let qrURL = door.embeddedLoginURL(callbackURI: env.callbackURI, state: upstreamState, language: language) {
                 var page = EmbeddedLoginPage.render(
                     pages: env.pages, client: valid.client, qrURL: qrURL, language: language,
                     expiresIn: env.settings.pendingAuthorizationLifetime,
@@ -178,7 +214,7 @@ struct AuthorizeController: Sendable {
                 return page
             }
         }
-        return HTTPHelpers.redirect(to: env.door.loginURL(callbackURI: env.callbackURI, state: upstreamState), cookies: cookies)
+        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState, silent: silent), cookies: cookies)
     }
 }
 
@@ -186,4 +222,7 @@ struct AuthorizeController: Sendable {
 enum PendingExtras {
     static let acr = "acr"
     static let claims = "claims"
+    /// Present for a silent login answering `prompt=none` inside WeChat: the callback must not
+    /// create an account, and answers `login_required` for an unknown person.
+    static let promptNone = "prompt_none"
 }

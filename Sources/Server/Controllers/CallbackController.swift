@@ -36,33 +36,55 @@ struct CallbackController: Sendable {
             env.logger.warning("WeChat callback from a browser that did not start the login", metadata: ["client_id": "\(pending.clientID)"])
             return failedPage("This sign-in was started in another browser. Please start again from the application.")
         }
+        let amr = WeChatDoors.amr(forDoor: pending.door)
         // shared/WECHAT.md §2: a callback without `code` is a denial.
         guard let code = values["code"], !code.isEmpty, code.utf8.count <= 512 else {
-            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "denied")
+            env.metrics.recordLogin(door: amr, outcome: "denied")
             return redirectError(.accessDenied("the user declined to sign in with WeChat"), pending: pending)
+        }
+        guard let door = env.doors.door(named: pending.door) else {
+            env.logger.error("WeChat callback for a door that is not configured", metadata: ["door": "\(pending.door)"])
+            env.metrics.recordLogin(door: amr, outcome: "failed")
+            return redirectError(.serverError("the WeChat login failed"), pending: pending)
         }
         let identity: WeChatIdentity
         do {
-            identity = try await env.door.identity(fromCode: code)
+            identity = try await door.identity(fromCode: code)
         } catch {
             env.logger.warning("WeChat login failed", metadata: ["errcode": "\(error.errcode.map(String.init) ?? "none")", "category": "\(error.category)"])
-            env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "failed")
+            env.metrics.recordLogin(door: amr, outcome: "failed")
+            if error.category == .snapshotUser {
+                return try await snapshotPage(pending: pending, door: door)
+            }
             return redirectError(Self.oauthError(for: error), pending: pending)
+        }
+        // A silent `prompt=none` login, and with `identity.require_unionid` a login without a
+        // unionid, may only sign in a person already known: neither creates an account.
+        let promptNone = pending.extras[PendingExtras.promptNone] != nil
+        if promptNone || (env.settings.requireUnionID && !identity.hasUnionID) {
+            guard try await env.stores.users.user(identifiedBy: identity.keys) != nil else {
+                env.metrics.recordLogin(door: amr, outcome: "failed")
+                return redirectError(
+                    promptNone
+                        ? .loginRequired("the user must sign in with WeChat")
+                        : .accessDenied("this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)"),
+                    pending: pending
+                )
+            }
         }
         let now = env.clock.now()
         let user = try await env.stores.users.findOrCreate(
             identities: identity.keys, profile: identity.profile,
             newUserID: env.random.alphanumeric(length: 24), now: now
         )
-        let amr = [Self.amr(for: pending.door)]
-        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: amr, replacing: request)
+        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: [amr], replacing: request)
         let authorizationCode = try await env.codeIssuer.issue(CodeIssuer.Grant(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: user.id,
             scopes: pending.scopes, nonce: pending.nonce, codeChallenge: pending.codeChallenge,
-            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: amr,
+            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: [amr],
             sessionID: session.id, acr: pending.extras[PendingExtras.acr], claims: pending.extras[PendingExtras.claims]
         ))
-        env.metrics.recordLogin(door: Self.amr(for: pending.door), outcome: "success")
+        env.metrics.recordLogin(door: amr, outcome: "success")
         return env.responder.success(
             redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, mode: Self.mode(pending), cookies: [sessionCookie],
             afterUpstream: true
@@ -73,9 +95,18 @@ struct CallbackController: Sendable {
         ResponseMode(rawValue: pending.responseMode) ?? .query
     }
 
-    /// The `amr` value naming how the user proved who they are at WeChat.
-    static func amr(for door: String) -> String {
-        door == "website" ? "wechat_qr" : "wechat_\(door)"
+    /// WECHAT.md §3: a snapshot-page (快照页) identity is virtual: "Never create or link an
+    /// account from such a response; tell the user to tap "使用完整服务" (use the full service)
+    /// and try again." The login starts over under a new state, bound to the same browser.
+    private func snapshotPage(pending: PendingAuthorization, door: any WeChatLoginDoor) async throws -> Response {
+        let now = env.clock.now()
+        var retry = pending
+        retry.upstreamState = env.random.alphanumeric(length: 32)
+        retry.createdAt = now
+        retry.expiresAt = now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
+        try await env.stores.authorizations.create(retry)
+        let retryURL = door.loginURL(callbackURI: env.callbackURI, state: retry.upstreamState, silent: false)
+        return env.pages.render("snapshot", ["title": "Open the full page to sign in", "retryURL": retryURL])
     }
 
     /// WeChat failures as OAuth errors for the RP (RFC 6749 §4.1.2.1).

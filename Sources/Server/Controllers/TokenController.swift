@@ -5,7 +5,8 @@ import OIDC
 import Storage
 
 /// `POST /token` (RFC 6749 §3.2): the `authorization_code` grant (§4.1.3, OIDC Core §3.1.3)
-/// and the `refresh_token` grant (§6, OIDC Core §12).
+/// the `refresh_token` grant (§6, OIDC Core §12) and, when a mobile app or mini program is
+/// configured, token exchange (RFC 8693) of WeChat SDK codes.
 struct TokenController: Sendable {
     let env: ProviderEnvironment
 
@@ -46,8 +47,15 @@ struct TokenController: Sendable {
                 return reply(.unauthorizedClient("this client may not use the refresh_token grant"))
             }
             outcome = try await RefreshTokenExchange(env: env).exchange(form: form, client: client)
+        case TokenExchange.grantType where !env.doors.sdkDoors.isEmpty:
+            // WECHAT.md §6: the code arrives from a client-side SDK; "authenticating the calling
+            // client". RFC 6749 §5.2 unauthorized_client for a client without credentials.
+            guard !client.isPublic else {
+                return reply(.unauthorizedClient("token exchange needs an authenticated (confidential) client"))
+            }
+            outcome = try await TokenExchange(env: env).exchange(form: form, client: client)
         default:
-            return reply(.unsupportedGrantType("grant_type must be authorization_code or refresh_token"))
+            return reply(.unsupportedGrantType("grant_type must be one of \(env.metadata.grantTypesSupported.joined(separator: ", "))"))
         }
         switch outcome {
         case .failure(let error):

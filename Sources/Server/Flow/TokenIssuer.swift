@@ -91,6 +91,8 @@ struct TokenResponse: Encodable {
     let idToken: String
     let refreshToken: String?
     let scope: String
+    /// RFC 8693 §2.2.1, token exchange only.
+    var issuedTokenType: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
@@ -99,5 +101,6 @@ struct TokenResponse: Encodable {
         case idToken = "id_token"
         case refreshToken = "refresh_token"
         case scope
+        case issuedTokenType = "issued_token_type"
     }
 }

@@ -14,7 +14,7 @@ struct UserClaimsLoader: Sendable {
         return UserClaims(
             subject: user.id, nickname: user.nickname, pictureURL: user.pictureURL, locale: user.locale,
             unionID: identities.first { $0.kind == .unionID && $0.namespace == env.settings.openPlatformID }?.subject,
-            openID: identities.first { $0.kind == .openID && $0.namespace == env.settings.website.appID }?.subject
+            openID: identities.first { $0.kind == .openID && $0.namespace == env.settings.website?.appID }?.subject
         )
     }
 }

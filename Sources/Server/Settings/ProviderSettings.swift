@@ -13,10 +13,22 @@ public struct ProviderSettings: Sendable {
     public var databaseURL: String
     public var keysDirectory: String
     public var wechatEndpoints: WeChatEndpoints
-    /// The website app (网站应用) used for PC QR login.
-    public var website: WeChatAppCredentials
-    /// The Open Platform account's original ID (`gh_…`) that scopes unionids.
+    /// The website app (网站应用) used for PC QR login (WECHAT.md §2); `nil` when that door is closed.
+    public var website: WeChatAppCredentials?
+    /// The Official Account for login inside the WeChat browser (WECHAT.md §3); `nil` when closed.
+    public var officialAccount: OfficialAccountCredentials? = nil
+    /// The mobile app (移动应用) whose OpenSDK codes `/token` exchanges (WECHAT.md §6); `nil` when closed.
+    public var mobile: WeChatAppCredentials? = nil
+    /// The mini program (小程序) whose `wx.login()` codes `/token` exchanges (WECHAT.md §6); `nil` when closed.
+    public var miniProgram: WeChatAppCredentials? = nil
+    /// The Open Platform account's original ID (`gh_…`) that scopes unionids; every configured
+    /// app is bound to this one account (WECHAT.md §1: "`unionid` is the same person across every
+    /// app bound to one Open Platform account").
     public var openPlatformID: String?
+    /// `true`: a WeChat login that brings no unionid may only sign in a person already known by
+    /// that openid; it never creates an openid-only account. `false`: openid-only accounts are
+    /// allowed and merge into the person once a unionid names them.
+    public var requireUnionID: Bool = false
     public var codeLifetime: Int
     public var accessTokenLifetime: Int
     public var idTokenLifetime: Int
@@ -54,7 +66,7 @@ public struct ProviderSettings: Sendable {
     public init(
         issuer: String, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
         databaseURL: String = "data/wechat-oidc.sqlite", keysDirectory: String = "keys",
-        wechatEndpoints: WeChatEndpoints, website: WeChatAppCredentials, openPlatformID: String?,
+        wechatEndpoints: WeChatEndpoints, website: WeChatAppCredentials?, openPlatformID: String?,
         codeLifetime: Int = 60, accessTokenLifetime: Int = 3600, idTokenLifetime: Int = 3600,
         pendingAuthorizationLifetime: Int = 600, maxBodySize: Int = 64 * 1024, keyRefreshInterval: Int = 10
     ) {
@@ -72,6 +84,11 @@ public struct ProviderSettings: Sendable {
         self.pendingAuthorizationLifetime = pendingAuthorizationLifetime
         self.maxBodySize = maxBodySize
         self.keyRefreshInterval = keyRefreshInterval
+    }
+
+    /// The credentials of every configured door.
+    public var configuredApps: [WeChatAppCredentials] {
+        [website, officialAccount?.app, mobile, miniProgram].compactMap { $0 }
     }
 
     /// Cookies get `Secure` whenever the issuer is https.

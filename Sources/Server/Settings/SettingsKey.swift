@@ -39,7 +39,7 @@ public enum SettingsKey {
 
     /// Settings whose values are redacted wherever the configuration library reports access
     /// (the database URL may carry a PostgreSQL password).
-    public static let secrets: Set<String> = [websiteSecret, databaseURL]
+    public static let secrets: Set<String> = Set([websiteSecret, databaseURL]).union(doorSecrets)
 
     public static func environmentName(_ key: String) -> String {
         "WECHAT_OIDC_" + key.uppercased().replacingOccurrences(of: ".", with: "_")

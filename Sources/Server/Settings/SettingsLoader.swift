@@ -24,6 +24,10 @@ public enum SettingsLoader {
         if environment[registrationTokenName] == nil, let token = environment[SettingsKey.registrationTokenVariable] {
             environment[registrationTokenName] = token
         }
+        let requireUnionIDName = SettingsKey.environmentName(SettingsKey.requireUnionID)
+        if environment[requireUnionIDName] == nil, let value = environment[SettingsKey.requireUnionIDVariable] {
+            environment[requireUnionIDName] = value
+        }
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(
                 environmentVariables: environment,
@@ -45,7 +49,7 @@ public enum SettingsLoader {
         return ConfigReader(providers: providers)
     }
 
-    /// Loads settings for `serve`: the WeChat website app must be configured.
+    /// Loads settings for `serve`: at least one WeChat door must be configured.
     public static func load(_ sources: Sources, defaults: Defaults = Defaults()) async throws -> ProviderSettings {
         let config = try await reader(sources)
         return try build(config, defaults: defaults)
@@ -90,11 +94,10 @@ public enum SettingsLoader {
         let issuer = try SettingsValidation.issuer(try required(SettingsKey.issuer, defaults.issuer))
         let openBase = try SettingsValidation.baseURL(text(SettingsKey.wechatOpenBaseURL, defaults.wechatOpenBaseURL) ?? "", key: SettingsKey.wechatOpenBaseURL)
         let apiBase = try SettingsValidation.baseURL(text(SettingsKey.wechatAPIBaseURL, defaults.wechatAPIBaseURL) ?? "", key: SettingsKey.wechatAPIBaseURL)
-        let appID = try SettingsValidation.appID(try required(SettingsKey.websiteAppID, defaults.websiteAppID), key: SettingsKey.websiteAppID)
-        let secret = try required(SettingsKey.websiteSecret, defaults.websiteSecret)
         let openPlatformID = try text(SettingsKey.openPlatformID, defaults.openPlatformID).map {
             try SettingsValidation.openPlatformID($0)
         }
+        let doors = try doors(text, defaults: defaults, openPlatformID: openPlatformID)
         var settings = ProviderSettings(
             issuer: issuer,
             httpHost: text(SettingsKey.httpHost, defaults.httpHost) ?? defaults.httpHost,
@@ -102,7 +105,7 @@ public enum SettingsLoader {
             databaseURL: text(SettingsKey.databaseURL, defaults.databaseURL) ?? defaults.databaseURL,
             keysDirectory: text(SettingsKey.keysDirectory, defaults.keysDirectory) ?? defaults.keysDirectory,
             wechatEndpoints: WeChatEndpoints(openBaseURL: openBase, apiBaseURL: apiBase),
-            website: WeChatAppCredentials(kind: .website, appID: appID, secret: secret),
+            website: doors.website,
             openPlatformID: openPlatformID,
             codeLifetime: try integer(SettingsKey.codeLifetime, 60, 10...600),
             accessTokenLifetime: try integer(SettingsKey.accessTokenLifetime, 3600, 60...86400),
@@ -111,6 +114,10 @@ public enum SettingsLoader {
             maxBodySize: try integer(SettingsKey.maxBodySize, 64 * 1024, 1024...(16 * 1024 * 1024)),
             keyRefreshInterval: try integer(SettingsKey.keyRefreshInterval, 10, 1...3600)
         )
+        settings.officialAccount = doors.officialAccount
+        settings.mobile = doors.mobile
+        settings.miniProgram = doors.miniProgram
+        settings.requireUnionID = doors.requireUnionID
         settings.sessionLifetime = try integer(SettingsKey.sessionLifetime, settings.sessionLifetime, 60...(366 * 86_400))
         settings.refreshTokenLifetime = try integer(SettingsKey.refreshTokenLifetime, settings.refreshTokenLifetime, 60...(366 * 86_400))
         settings.refreshTokenIdleLifetime = try integer(

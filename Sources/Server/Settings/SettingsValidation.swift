@@ -42,12 +42,36 @@ enum SettingsValidation {
 
     /// The Open Platform original ID (原始ID) starts with `gh_`.
     static func openPlatformID(_ raw: String) throws -> String {
+        try originalID(raw, key: SettingsKey.openPlatformID)
+    }
+
+    /// An original ID (原始ID): `gh_` then letters, digits or `_`.
+    static func originalID(_ raw: String, key: String) throws -> String {
         guard raw.hasPrefix("gh_"), raw.count <= 64,
               raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
         else {
-            throw SettingsError(key: SettingsKey.openPlatformID, message: "must be the original ID (gh_…)")
+            throw SettingsError(key: key, message: "must be the original ID (gh_…)")
         }
         return raw
+    }
+
+    /// The EncodingAESKey: WECHAT.md §5.3, "the AES key is `base64decode(EncodingAESKey + "=")`
+    /// (32 bytes)", so 43 base64 characters.
+    static func encodingAESKey(_ raw: String) throws {
+        let key = SettingsKey.officialAccountAESKey
+        guard raw.utf8.count == 43 else {
+            throw SettingsError(key: key, message: "must be 43 characters (the EncodingAESKey from the Media Platform console), got \(raw.count)")
+        }
+        guard let bytes = Data(base64Encoded: raw + "="), bytes.count == 32 else {
+            throw SettingsError(key: key, message: "must be base64 (A–Z, a–z, 0–9, +, /) decoding to 32 bytes with a trailing =")
+        }
+    }
+
+    /// The server token (令牌): the console allows 3 to 32 letters and digits.
+    static func serverToken(_ raw: String) throws {
+        guard (3...32).contains(raw.utf8.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw SettingsError(key: SettingsKey.officialAccountToken, message: "must be 3 to 32 letters and digits")
+        }
     }
 
     /// The RFC 7591 §3 initial access token: long enough that guessing it is hopeless (the

@@ -15,6 +15,7 @@ extension TokenResponse: DirectJSONEncodable {
         writer.add("access_token", accessToken)
         writer.add("expires_in", expiresIn)
         writer.add("id_token", idToken)
+        if let issuedTokenType { writer.add("issued_token_type", issuedTokenType) }
         if let refreshToken { writer.add("refresh_token", refreshToken) }
         writer.add("scope", scope)
         writer.add("token_type", tokenType)

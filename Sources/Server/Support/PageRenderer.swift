@@ -14,6 +14,7 @@ struct PageRenderer: Sendable {
         try library.register(PageTemplates.formPost, named: "form-post")
         try library.register(PageTemplates.loggedOut, named: "logged-out")
         try library.register(PageTemplates.login, named: "login")
+        try library.register(PageTemplates.snapshot, named: "snapshot")
         self.library = library
     }
 

@@ -35,6 +35,15 @@ enum PageTemplates {
     </form><script>document.forms[0].submit();</script></body></html>
     """
 
+    /// WECHAT.md §3: the snapshot page (快照页) — nothing was signed in or linked.
+    static let snapshot = layoutHead + """
+    <h1 id="snapshot-title">{{title}}</h1>
+    <p id="snapshot-message">WeChat showed this page as a preview (快照页) and did not tell us who you are,
+    so nobody was signed in and no account was created or linked.</p>
+    <p>Tap <strong>使用完整服务</strong> (“use the full service”) at the bottom of the screen, then sign in again.</p>
+    <p><a class="button" id="retry" href="{{retryURL}}">Sign in again · 重新登录</a></p>
+    """ + layoutFoot
+
     static let loggedOut = layoutHead + """
     <h1 id="logged-out">You have signed out</h1>
     <p>Your session with the sign-in service has ended{{#clientName}} and {{clientName}} was told{{/clientName}}.</p>

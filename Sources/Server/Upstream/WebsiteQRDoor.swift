@@ -10,8 +10,10 @@ struct WebsiteQRDoor: WeChatLoginDoor {
     let openPlatformID: String?
 
     var name: String { "website" }
+    var amr: String { "wechat_qr" }
 
-    func loginURL(callbackURI: String, state: String) -> String {
+    /// `qrconnect` has no silent mode (scope `snsapi_login` only).
+    func loginURL(callbackURI: String, state: String, silent: Bool) -> String {
         client.qrConnectURL(app: app, redirectURI: callbackURI, state: state)
     }
 
@@ -28,21 +30,9 @@ struct WebsiteQRDoor: WeChatLoginDoor {
     func identity(fromCode code: String) async throws(WeChatError) -> WeChatIdentity {
         let token = try await client.exchangeCode(code, app: app)
         let info = try await client.userInfo(accessToken: token.accessToken, openID: token.openID)
-        // shared/WECHAT.md §7: key on unionid (scoped by the Open Platform account) first so
-        // every door finds the same person; the openid is scoped by this appid.
-        var keys: [IdentityKey] = []
-        let unionID = info.unionID ?? token.unionID
-        if let unionID, !unionID.isEmpty, let openPlatformID {
-            keys.append(.unionID(unionID, openPlatformID: openPlatformID))
-        }
-        keys.append(.openID(token.openID, appID: app.appID))
         return WeChatIdentity(
-            keys: keys,
-            profile: ProfileUpdate(
-                nickname: info.nickname.nonEmpty,
-                pictureURL: info.headImageURL.nonEmpty,
-                locale: info.language?.nonEmpty
-            )
+            openID: token.openID, appID: app.appID, unionID: info.unionID ?? token.unionID, openPlatformID: openPlatformID,
+            profile: ProfileUpdate(nickname: info.nickname.nonEmpty, pictureURL: info.headImageURL.nonEmpty, locale: info.language?.nonEmpty)
         )
     }
 }

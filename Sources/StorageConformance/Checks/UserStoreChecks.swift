@@ -125,6 +125,89 @@ enum UserStoreChecks {
             let id = try #require(ids.first)
             #expect(Set(try await stores.users.identities(ofUser: id)) == Set(keys))
         },
+        .init("users: a unionid login merges an earlier openid-only account into the person, with an audit row") { stores in
+            let union = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
+            let oa = IdentityKey.openID("o-OA", appID: "wxOA")
+            let web = IdentityKey.openID("o-W", appID: "wxW")
+            _ = try await stores.users.findOrCreate(identities: [oa], profile: ProfileUpdate(), newUserID: "user-a", now: Fixtures.t0)
+            _ = try await stores.users.findOrCreate(identities: [union, web], profile: ProfileUpdate(), newUserID: "user-p", now: Fixtures.at(1))
+            let merged = try await stores.users.findOrCreate(
+                identities: [union, oa], profile: ProfileUpdate(nickname: "P"), newUserID: "user-new", now: Fixtures.at(2)
+            )
+            #expect(merged.id == "user-p")
+            #expect(Set(try await stores.users.identities(ofUser: "user-p")) == [union, web, oa])
+            #expect(try await stores.users.identities(ofUser: "user-a") == [])
+            #expect(try await stores.users.find(id: "user-a") == nil)
+            #expect(try await stores.users.user(identifiedBy: [oa])?.id == "user-p")
+            let audit = IdentityMerge(fromUserID: "user-a", intoUserID: "user-p", key: oa, reason: "login", mergedAt: Fixtures.at(2))
+            #expect(try await stores.users.merges(involving: "user-p") == [audit])
+            #expect(try await stores.users.merges(involving: "user-a") == [audit])
+            // The openid alone now finds the person; nothing more is merged.
+            #expect(try await stores.users.findOrCreate(identities: [oa], profile: ProfileUpdate(), newUserID: "x", now: Fixtures.at(3)).id == "user-p")
+            #expect(try await stores.users.merges(involving: "user-p").count == 1)
+        },
+        .init("users: a merged account's tokens are revoked, its codes and sessions gone") { stores in
+            try await Fixtures.seed(stores)
+            try await stores.tokens.create(Fixtures.token("a"))
+            try await stores.refreshTokens.create(Fixtures.refreshToken("a"))
+            try await stores.sessions.create(Fixtures.session("sess-1"))
+            try await stores.codes.create(Fixtures.code("a"))
+            let union = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
+            _ = try await stores.users.findOrCreate(
+                identities: [union, .openID("o-W", appID: "wxW")], profile: ProfileUpdate(), newUserID: "user-p", now: Fixtures.t0
+            )
+            let merged = try await stores.users.findOrCreate(
+                identities: [union, .openID("openid-user-1", appID: "wx-seed")], profile: ProfileUpdate(), newUserID: "x", now: Fixtures.at(5)
+            )
+            #expect(merged.id == "user-p")
+            #expect(try await stores.tokens.find(tokenHash: Fixtures.hash("token-a"))?.revokedAt == Fixtures.at(5))
+            #expect(try await stores.refreshTokens.find(tokenHash: Fixtures.hash("refresh-a"))?.revokedAt == Fixtures.at(5))
+            #expect(try await stores.sessions.find(id: "sess-1", now: Fixtures.t0) == nil)
+            if case .notFound = try await stores.codes.consume(codeHash: Fixtures.hash("code-a"), now: Fixtures.t0) {} else {
+                Issue.record("the merged account's code is still there")
+            }
+        },
+        .init("users: a first unionid links to the openid-only account it arrives with; its id stays") { stores in
+            let oa = IdentityKey.openID("o-OA", appID: "wxOA")
+            let union = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
+            _ = try await stores.users.findOrCreate(identities: [oa], profile: ProfileUpdate(), newUserID: "user-a", now: Fixtures.t0)
+            let user = try await stores.users.findOrCreate(identities: [union, oa], profile: ProfileUpdate(), newUserID: "user-b", now: Fixtures.at(1))
+            #expect(user.id == "user-a")
+            #expect(Set(try await stores.users.identities(ofUser: "user-a")) == [oa, union])
+            #expect(try await stores.users.merges(involving: "user-a") == [])
+        },
+        .init("users: an account with a unionid of its own is never merged") { stores in
+            let u1 = IdentityKey.unionID("u-1", openPlatformID: "gh_platform")
+            let u2 = IdentityKey.unionID("u-2", openPlatformID: "gh_platform")
+            let o2 = IdentityKey.openID("o-2", appID: "wxA")
+            _ = try await stores.users.findOrCreate(identities: [u1], profile: ProfileUpdate(), newUserID: "user-1", now: Fixtures.t0)
+            _ = try await stores.users.findOrCreate(identities: [u2, o2], profile: ProfileUpdate(), newUserID: "user-2", now: Fixtures.t0)
+            let user = try await stores.users.findOrCreate(identities: [u1, o2], profile: ProfileUpdate(), newUserID: "user-3", now: Fixtures.at(1))
+            #expect(user.id == "user-1")
+            #expect(Set(try await stores.users.identities(ofUser: "user-2")) == [u2, o2])
+            #expect(try await stores.users.find(id: "user-2") != nil)
+            #expect(try await stores.users.merges(involving: "user-1") == [])
+        },
+        .init("users: link moves a key with a manual audit row; an emptied account is marked merged") { stores in
+            let x = IdentityKey.openID("x", appID: "wxA")
+            let y = IdentityKey.openID("y", appID: "wxB")
+            let fresh = IdentityKey.unionID("u-9", openPlatformID: "gh_platform")
+            _ = try await stores.users.findOrCreate(identities: [x], profile: ProfileUpdate(), newUserID: "user-x", now: Fixtures.t0)
+            _ = try await stores.users.findOrCreate(identities: [y], profile: ProfileUpdate(), newUserID: "user-y", now: Fixtures.t0)
+            #expect(try await stores.users.link(x, toUser: "user-y", now: Fixtures.at(5)) == "user-x")
+            #expect(Set(try await stores.users.identities(ofUser: "user-y")) == [x, y])
+            #expect(try await stores.users.find(id: "user-x") == nil)
+            #expect(try await stores.users.merges(involving: "user-y") == [
+                IdentityMerge(fromUserID: "user-x", intoUserID: "user-y", key: x, reason: "manual", mergedAt: Fixtures.at(5)),
+            ])
+            #expect(try await stores.users.link(x, toUser: "user-y", now: Fixtures.at(6)) == nil)
+            #expect(try await stores.users.link(fresh, toUser: "user-y", now: Fixtures.at(7)) == nil)
+            #expect(try await stores.users.identities(ofUser: "user-y").contains(fresh))
+            let missing = await Fixtures.storageError { _ = try await stores.users.link(y, toUser: "nobody", now: Fixtures.at(8)) }
+            #expect(missing?.isNotFound == true)
+            let merged = await Fixtures.storageError { _ = try await stores.users.link(y, toUser: "user-x", now: Fixtures.at(8)) }
+            #expect(merged?.isNotFound == true)
+        },
         .init("users: unknown ids find nothing") { stores in
             let user = try await stores.users.find(id: "nobody")
             let identities = try await stores.users.identities(ofUser: "nobody")

@@ -8,11 +8,18 @@ import OIDC
 /// relying party's redirect URI.
 final class TestBrowser: Sendable {
     let http: HTTPClient
+    /// Sent as `User-Agent` on every request when set (e.g. WeChat's in-app browser).
+    let userAgent: String?
     private let jar = CookieJar()
 
-    init(http: HTTPClient) {
+    init(http: HTTPClient, userAgent: String? = nil) {
         self.http = http
+        self.userAgent = userAgent
     }
+
+    /// WeChat's in-app browser on a phone (WECHAT.md §3: `MicroMessenger` in the User-Agent).
+    static let weChatUserAgent =
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN"
 
     struct Page: Sendable {
         let status: Int
@@ -24,14 +31,19 @@ final class TestBrowser: Sendable {
     }
 
     /// One request, no redirect following.
-    func get(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil, headers: [(String, String)] = []) async throws -> Page {
+    func get(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil, rawBody: String? = nil, headers: [(String, String)] = []) async throws -> Page {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let cookie = await jar.header(for: url) { request.headers.add(name: "Cookie", value: cookie) }
+        if let userAgent { request.headers.add(name: "User-Agent", value: userAgent) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let form {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&")))
+        }
+        if let rawBody {
+            request.headers.add(name: "Content-Type", value: "text/xml")
+            request.body = .bytes(ByteBuffer(string: rawBody))
         }
         let response = try await http.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 4 << 20)

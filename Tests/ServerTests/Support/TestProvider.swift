@@ -31,6 +31,8 @@ struct TestProvider: Sendable {
         var keyRefreshInterval = 10
         /// Serve HTTPS with this PEM certificate and key (the test client trusts any certificate).
         var tls: (certificate: String, key: String)?
+        /// Which doors are configured (each against the simulator's app of that kind).
+        var doors: Set<SimulatedApp.Kind> = Set(SimulatedApp.Kind.allCases)
         /// Adjusts the settings before the server starts (e.g. enabling registration).
         var adjustSettings: @Sendable (inout ProviderSettings) -> Void = { _ in }
     }
@@ -56,7 +58,8 @@ struct TestProvider: Sendable {
             issuer: issuer, httpHost: "127.0.0.1", httpPort: port,
             databaseURL: directory + "/test.sqlite", keysDirectory: directory + "/keys",
             wechatEndpoints: WeChatEndpoints(openBaseURL: base, apiBaseURL: base),
-            website: WeChatAppCredentials(kind: .website, appID: app.appID, secret: options.websiteSecretOverride ?? app.secret),
+            website: options.doors.contains(.website)
+                ? WeChatAppCredentials(kind: .website, appID: app.appID, secret: options.websiteSecretOverride ?? app.secret) : nil,
             openPlatformID: openPlatformID,
             maxBodySize: 16 * 1024, keyRefreshInterval: options.keyRefreshInterval
         )
@@ -65,6 +68,13 @@ struct TestProvider: Sendable {
             settings.operations.tlsKeyPath = tls.key
             settings.operations.tlsReloadInterval = 1
         }
+        func credentials(_ kind: SimulatedApp.Kind, _ wechatKind: WeChatAppCredentials.Kind) -> WeChatAppCredentials? {
+            guard options.doors.contains(kind), let app = simConfig.app(kind: kind) else { return nil }
+            return WeChatAppCredentials(kind: wechatKind, appID: app.appID, secret: app.secret)
+        }
+        settings.officialAccount = credentials(.officialAccount, .officialAccount).map { OfficialAccountCredentials(app: $0) }
+        settings.mobile = credentials(.mobile, .mobile)
+        settings.miniProgram = credentials(.miniProgram, .miniProgram)
         options.adjustSettings(&settings)
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
         var httpConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)

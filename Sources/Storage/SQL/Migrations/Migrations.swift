@@ -4,5 +4,6 @@ enum Migrations {
         .initialSchema,
         .sessionsRefreshRegistration,
         .signingKeysPerAlgorithm,
+        .identityMerges,
     ]
 }
