@@ -70,12 +70,19 @@ def embedded(tmp_path_factory):
         log.close()
 
 
-def make_chrome(tmp_path, *, language: str, phone: bool = False):
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+             "Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN")
+
+
+def make_chrome(tmp_path, *, language: str, phone: bool = False, user_agent: str | None = None):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     if phone:
         # A phone's screen (desktop windows have a minimum width, so emulate the device).
-        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
+        emulation = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
+        if user_agent:
+            emulation["userAgent"] = user_agent
+        options.add_experimental_option("mobileEmulation", emulation)
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1100,1000",
                      f"--lang={language}", f"--user-data-dir={tmp_path / ('profile-' + language + ('-phone' if phone else ''))}"):
         options.add_argument(argument)
@@ -151,5 +158,27 @@ def test_login_page_on_a_phone_sized_screen(embedded, tmp_path):
         chrome.find_element(By.ID, "other-language").click()
         assert wait_for(chrome, By.ID, "login-title").text == "Sign in with WeChat"
         screenshot(chrome, "login-page-phone-en")
+    finally:
+        chrome.quit()
+
+
+def test_inside_wechat_on_a_phone_the_official_account_door_is_taken(embedded, tmp_path):
+    """A phone whose browser says MicroMessenger: no QR page at all; WeChat's web authorization
+    (the simulated Official Account consent) signs the person in, with amr wechat_oa."""
+    chrome = make_chrome(tmp_path, language="zh-CN", phone=True, user_agent=WECHAT_UA)
+    try:
+        assert "MicroMessenger" in chrome.execute_script("return navigator.userAgent")
+        chrome.get(embedded + "/demo")
+        chrome.find_element(By.ID, "sign-in").click()
+        allow = wait_for(chrome, By.CSS_SELECTOR, 'button[name="user"][value="alice"]')
+        assert "/wechat/connect/oauth2/authorize" in chrome.current_url
+        assert not chrome.find_elements(By.ID, "wechat-qr")
+        screenshot(chrome, "in-wechat-consent-phone")
+        allow.click()
+        wait_for(chrome, By.ID, "welcome")
+        claims = {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
+                  for row in chrome.find_elements(By.CSS_SELECTOR, "#claims tr")}
+        assert claims["amr"] == '["wechat_oa"]'
+        screenshot(chrome, "in-wechat-signed-in-phone")
     finally:
         chrome.quit()
