@@ -166,3 +166,21 @@ let package = Package(
         ),
     ]
 )
+
+// package-benchmark for the token endpoint's hot functions, opt-in so that ordinary builds and CI
+// do not fetch and build the benchmark tooling:
+//   WECHAT_OIDC_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
+if Context.environment["WECHAT_OIDC_BENCHMARKS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
+    package.targets.append(.executableTarget(
+        name: "HotPaths",
+        dependencies: [
+            "OIDC", "Storage", "Server",
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Benchmarks/HotPaths",
+        swiftSettings: swiftSettings,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ))
+}
