@@ -66,7 +66,7 @@ extension WeChatSimulator {
         let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"300\" viewBox=\"0 0 300 300\">"
             + "<rect width=\"300\" height=\"300\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"8\"/>"
             + "<text x=\"150\" y=\"130\" font-size=\"18\" text-anchor=\"middle\">WeChat simulator QR</text>"
-            + "<text x=\"150\" y=\"170\" font-size=\"9\" text-anchor=\"middle\" id=\"ticket\">\(ticket)</text></svg>"
+            + "<text x=\"150\" y=\"170\" font-size=\"9\" text-anchor=\"middle\" textLength=\"280\" lengthAdjust=\"spacingAndGlyphs\" id=\"ticket\">\(ticket)</text></svg>"
         return Response(
             status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: svg))
