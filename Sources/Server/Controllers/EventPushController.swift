@@ -17,6 +17,9 @@ struct EventPushController: Sendable {
     static let path = "/callback/wechat/events"
     /// WeChat's query values are short; anything longer is not WeChat.
     static let maxParameterLength = 512
+    /// How long a push waits for its scan to be recorded before answering anyway (WeChat allows
+    /// 5 s in all).
+    static let recordingLimit: Duration = .seconds(3)
 
     let env: ProviderEnvironment
     let account: OfficialAccountCredentials
@@ -88,18 +91,26 @@ struct EventPushController: Sendable {
     /// Idempotent for WeChat's retries (§5.3 "WeChat retries 3 times"): the first scan of a
     /// waiting scene wins; a retried push (same `FromUserName` and `CreateTime`) or any later
     /// scan changes nothing. A storage failure is logged and still acknowledged: WeChat's retry
-    /// cannot help a database that is down, and the browser's scene simply expires.
+    /// cannot help a database that is down, and the browser's scene simply expires. The push
+    /// waits for the update at most ``recordingLimit`` (``BoundedWait``).
     private func recordScan(_ message: WeChatPushMessage) async {
         guard let scene = message.scene, message.event == "subscribe" || message.event == "SCAN" else { return }
         guard FollowQRDoor.isWellFormedScene(scene), let openID = message.fromUserName, !openID.isEmpty, openID.utf8.count <= 128 else {
             env.logger.info("WeChat follow/scan push for a scene that is not a login", metadata: ["event": "\(message.event ?? "")"])
             return
         }
-        do {
-            let marked = try await env.stores.followScenes.markScanned(id: scene, openID: openID, now: env.clock.now())
-            env.logger.info("WeChat follow/scan push for a login scene", metadata: ["event": "\(message.event ?? "")", "marked": "\(marked)"])
-        } catch {
-            env.logger.error("could not record a follow/scan push", metadata: ["error": "\(error)"])
+        let env = env
+        let event = message.event ?? ""
+        let recorded = await BoundedWait.run(within: Self.recordingLimit) {
+            do {
+                let marked = try await env.stores.followScenes.markScanned(id: scene, openID: openID, now: env.clock.now())
+                env.logger.info("WeChat follow/scan push for a login scene", metadata: ["event": "\(event)", "marked": "\(marked)"])
+            } catch {
+                env.logger.error("could not record a follow/scan push", metadata: ["error": "\(error)"])
+            }
+        }
+        if !recorded {
+            env.logger.warning("the database is slow: a follow/scan push was acknowledged before its scan was recorded")
         }
     }
 
