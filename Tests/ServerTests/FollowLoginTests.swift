@@ -152,6 +152,21 @@ struct FollowLoginTests {
         }
     }
 
+    @Test("only an Official Account configured: PC browsers get the follow QR instead of \"open in WeChat\"")
+    func onlyOfficialAccount() async throws {
+        var options = FollowLoginDriver.options
+        options.doors = [.officialAccount]
+        try await TestProvider.run(options) { provider in
+            let driver = FollowLoginDriver(provider: provider)
+            let rp = try await provider.registerClient()
+            let login = try driver.loginPage(try await provider.browser.get(provider.authorizeURL(rp)))
+            let scan = try await driver.scan(ticket: login.ticket, user: "xiaoming")
+            #expect(try await driver.push(scan.xml, safeMode: true).body == "success")
+            let code = try #require(try redirectQuery(try await driver.complete(login.scene, browser: provider.browser))["code"])
+            #expect(try await provider.token(rp, code: code).status == 200)
+        }
+    }
+
     @Test("inside WeChat the in-WeChat door is still used")
     func insideWeChat() async throws {
         try await TestProvider.run(FollowLoginDriver.options) { provider in
