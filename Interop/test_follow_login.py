@@ -1,7 +1,8 @@
 """Follow the Official Account to log in (`login.page: follow`) in a real headless Chromium: the
 demo app's "Sign in with WeChat" lands on our page with the Official Account's parametric QR
-(from the simulator's `showqrcode`); the test plays the phone (`POST /_simulator/scan`) and
-WeChat (the signed event push); the page's own polling script notices the scan and takes the
+(from the simulator's `showqrcode`); the test plays the phone (`POST /_simulator/scan`, whose
+push dev's simulator delivers, signed, to our server URL) and WeChat's retry of the push; the
+page's own polling script notices the scan and takes the
 browser back to the app, signed in with amr wechat_oa_follow.
 
 Screenshots are kept in `$WECHAT_OIDC_SCREENSHOTS` (default `Interop/screenshots/`).
@@ -99,6 +100,9 @@ def test_scanning_the_follow_qr_signs_the_page_in(follow, tmp_path, language, he
         screenshot(chrome, f"follow-login-{language}")
         scan = requests.post(follow + "/wechat/_simulator/scan", json={"ticket": ticket, "user": "xiaoming"}, timeout=10)
         assert scan.status_code == 200, scan.text
+        # dev's simulator delivered the signed push to our server URL itself…
+        assert scan.json()["delivered"] is True and scan.json()["reply"] == "success", scan.text
+        # …and WeChat's retry of it changes nothing.
         answer = push(follow, scan.json()["xml"])
         assert answer.status_code == 200 and answer.text == "success"
         welcome = wait_for(chrome, By.ID, "welcome")

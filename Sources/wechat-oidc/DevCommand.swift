@@ -42,6 +42,11 @@ struct DevCommand: AsyncParsableCommand {
             }
             simulatorConfiguration.autoApproveUserID = autoApprove
         }
+        // The Official Account's 服务器配置 in the simulator: a scan is pushed to our own server URL.
+        if let index = simulatorConfiguration.apps.firstIndex(where: { $0.kind == .officialAccount }) {
+            simulatorConfiguration.apps[index].serverURL = issuer + "/callback/wechat/events"
+            simulatorConfiguration.apps[index].serverToken = Self.devServerToken
+        }
         let userIDs = simulatorConfiguration.users.map(\.id).joined(separator: ", ")
         guard let app = simulatorConfiguration.app(kind: .website) else { throw ValidationError("the simulator has no website app") }
         let simulator = WeChatSimulator(configuration: simulatorConfiguration, logger: logger)

@@ -167,6 +167,26 @@ struct FollowLoginTests {
         }
     }
 
+    @Test("the simulator with the account's server URL and token delivers the signed push itself")
+    func simulatorDelivers() async throws {
+        var options = FollowLoginDriver.options
+        options.simulatorDeliversPushes = true
+        try await TestProvider.run(options) { provider in
+            let driver = FollowLoginDriver(provider: provider)
+            let rp = try await provider.registerClient()
+            let login = try driver.loginPage(try await provider.browser.get(provider.authorizeURL(rp)))
+            let body = #"{"ticket":"\#(login.ticket)","user":"alice"}"#
+            let answer = try await provider.browser.get(provider.simulatorBase + "/_simulator/scan", method: .POST, rawBody: body)
+            #expect(answer.status == 200)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            #expect(json["delivered"] as? Bool == true)
+            #expect(json["status"] as? Int == 200)
+            #expect(json["reply"] as? String == "success")
+            #expect(try await driver.status(login.scene, browser: provider.browser) == (200, "scanned"))
+            #expect(try redirectQuery(try await driver.complete(login.scene, browser: provider.browser))["code"] != nil)
+        }
+    }
+
     @Test("inside WeChat the in-WeChat door is still used")
     func insideWeChat() async throws {
         try await TestProvider.run(FollowLoginDriver.options) { provider in
