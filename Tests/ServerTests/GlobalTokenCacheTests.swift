@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OIDC
 import Storage
 import Synchronization
 import Testing
@@ -121,6 +122,29 @@ struct GlobalTokenCacheTests {
             #expect(used.all == ["TOKEN-1", "TOKEN-2"])
             #expect(forced.all == [false, true])
             #expect(try await cache.token() == "TOKEN-2")
+        }
+    }
+
+    @Test("sealed in the store: the database holds no usable token; a token sealed under another key is replaced")
+    func sealed() async throws {
+        try await Self.withTwoReplicas { first, second in
+            let clock = ManualProviderClock()
+            let calls = Recorder<Bool>()
+            let sealer = try #require(SecretSealer(key: [UInt8](repeating: 7, count: 32)))
+            var cache = Self.cache(first, clock: clock, calls: calls)
+            cache.sealer = sealer
+            #expect(try await cache.token() == "TOKEN-1")
+            let raw = try #require(try await first.globalTokens.current(appID: "wxOA"))
+            #expect(raw.accessToken != "TOKEN-1")
+            #expect(!raw.accessToken.contains("TOKEN"))
+            var replica = Self.cache(second, clock: clock, calls: calls)
+            replica.sealer = sealer
+            #expect(try await replica.token() == "TOKEN-1")
+            #expect(calls.count == 1)
+            var otherKey = Self.cache(second, clock: clock, calls: calls)
+            otherKey.sealer = try #require(SecretSealer(key: [UInt8](repeating: 8, count: 32)))
+            #expect(try await otherKey.token() == "TOKEN-2")
+            #expect(calls.count == 2)
         }
     }
 }

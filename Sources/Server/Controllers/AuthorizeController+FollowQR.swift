@@ -22,7 +22,7 @@ extension AuthorizeController {
         try await env.stores.followScenes.create(scene)
         let imageURL: String
         do {
-            imageURL = try await door.tokens(store: env.stores.globalTokens, clock: env.clock).withToken { token in
+            imageURL = try await door.tokens(store: env.stores.globalTokens, clock: env.clock, sealer: env.sealer).withToken { token in
                 try await door.qrImageURL(scene: scene.id, expireSeconds: lifetime, accessToken: token)
             }
         } catch let error as WeChatError {

@@ -53,7 +53,7 @@ struct FollowLoginController: Sendable {
         }
         let identity: WeChatIdentity
         do {
-            identity = try await door.tokens(store: env.stores.globalTokens, clock: env.clock).withToken { token in
+            identity = try await door.tokens(store: env.stores.globalTokens, clock: env.clock, sealer: env.sealer).withToken { token in
                 try await door.identity(openID: openID, accessToken: token)
             }
         } catch let error as WeChatError {

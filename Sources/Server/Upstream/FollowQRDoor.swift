@@ -20,13 +20,13 @@ struct FollowQRDoor: Sendable {
     let account: OfficialAccountCredentials
     let openPlatformID: String?
 
-    /// The global token cache over `store`.
-    func tokens(store: any GlobalTokenStore, clock: any ProviderClock) -> GlobalTokenCache {
+    /// The global token cache over `store`, the token sealed with `sealer`.
+    func tokens(store: any GlobalTokenStore, clock: any ProviderClock, sealer: SecretSealer) -> GlobalTokenCache {
         let client = client
         let app = account.app
         return GlobalTokenCache(store: store, appID: app.appID, clock: clock, fetch: { force in
             try await client.stableAccessToken(app: app, forceRefresh: force)
-        })
+        }, sealer: sealer)
     }
 
     /// §5.2: `POST /cgi-bin/qrcode/create` with `QR_STR_SCENE` and `scene_str` = `scene`, shown

@@ -33,45 +33,75 @@ struct GlobalTokenCache: Sendable {
     /// The WeChat call (`stable_token`, with `force_refresh` when asked), injected so tests can
     /// count it.
     let fetch: @Sendable (_ forceRefresh: Bool) async throws -> WeChatGlobalToken
+    /// Seals the token in the store (AES-256-GCM under the server secret shared by every
+    /// replica's keys directory), so a copy of the database alone does not hand out the account's
+    /// API access; `nil` stores it as is.
+    var sealer: SecretSealer?
     var pollInterval: Duration = .milliseconds(50)
     var maxWait: Duration = .seconds(4)
+
+    /// A token ready for use and the value the store holds for it (sealed or not).
+    private struct Usable {
+        var token: String
+        var stored: String
+    }
+
+    /// The additional authenticated data of a sealed token: a sealed value copied to another
+    /// app's row does not open.
+    private var sealingContext: String { "wechat-global-token:" + appID }
 
     /// Runs `call` with the token; when WeChat answers 40001 (WECHAT.md §4: "invalid credential
     /// / global access_token not latest — refresh the global token once, then config error"),
     /// the token is invalidated in the store, refreshed once (`force_refresh`) and `call` tried
     /// again.
     func withToken<T: Sendable>(_ call: @Sendable (String) async throws -> T) async throws -> T {
-        let token = try await token()
+        let usable = try await usable(forceRefresh: false)
         do {
-            return try await call(token)
+            return try await call(usable.token)
         } catch let error as WeChatError where error.errcode == 40001 {
-            try await store.invalidate(appID: appID, accessToken: token)
-            return try await call(try await self.token(forceRefresh: true))
+            try await store.invalidate(appID: appID, accessToken: usable.stored)
+            return try await call(try await self.usable(forceRefresh: true).token)
         }
     }
 
     /// A usable token: the stored one, or a fresh one fetched by exactly one caller.
     func token(forceRefresh: Bool = false) async throws -> String {
+        try await usable(forceRefresh: forceRefresh).token
+    }
+
+    private func usable(forceRefresh: Bool) async throws -> Usable {
         let started = ContinuousClock.now
         while true {
             let now = clock.now()
-            let stored = try await store.current(appID: appID)
-            if let stored, stored.expiresAt > now.addingTimeInterval(Self.refreshMargin) { return stored.accessToken }
+            let stored = try await readable(store.current(appID: appID))
+            if let stored, stored.expiresAt > now.addingTimeInterval(Self.refreshMargin) { return stored.usable }
             let claimed = try await store.claimRefresh(
                 appID: appID, refreshBefore: now.addingTimeInterval(Self.refreshMargin),
                 leaseUntil: now.addingTimeInterval(Self.leaseDuration), now: now
             )
             if claimed { return try await refresh(force: forceRefresh) }
             // Someone else refreshes (or just did): read again.
-            if let again = try await store.current(appID: appID), again.expiresAt > now.addingTimeInterval(Self.minimumRemaining) {
-                return again.accessToken
+            if let again = try await readable(store.current(appID: appID)), again.expiresAt > now.addingTimeInterval(Self.minimumRemaining) {
+                return again.usable
             }
             guard ContinuousClock.now - started < maxWait else { throw Unavailable() }
             try await Task.sleep(for: pollInterval)
         }
     }
 
-    private func refresh(force: Bool) async throws -> String {
+    /// The stored token opened; one that does not open (sealed under another key, or damaged)
+    /// is marked due, so the next claim replaces it.
+    private func readable(_ stored: StoredGlobalToken?) async throws -> (usable: Usable, expiresAt: Date)? {
+        guard let stored else { return nil }
+        guard let sealer else { return (Usable(token: stored.accessToken, stored: stored.accessToken), stored.expiresAt) }
+        guard let token = sealer.open(stored.accessToken, clientID: sealingContext) else {
+            try await store.invalidate(appID: appID, accessToken: stored.accessToken)
+            return nil
+        }
+        return (Usable(token: token, stored: stored.accessToken), stored.expiresAt)
+    }
+
+    private func refresh(force: Bool) async throws -> Usable {
         let fresh: WeChatGlobalToken
         do {
             fresh = try await fetch(force)
@@ -81,7 +111,8 @@ struct GlobalTokenCache: Sendable {
             throw error
         }
         let expiresAt = clock.now().addingTimeInterval(TimeInterval(fresh.expiresIn))
-        try await store.save(appID: appID, token: StoredGlobalToken(accessToken: fresh.accessToken, expiresAt: expiresAt))
-        return fresh.accessToken
+        let stored = try sealer?.seal(fresh.accessToken, clientID: sealingContext) ?? fresh.accessToken
+        try await store.save(appID: appID, token: StoredGlobalToken(accessToken: stored, expiresAt: expiresAt))
+        return Usable(token: fresh.accessToken, stored: stored)
     }
 }
