@@ -155,6 +155,9 @@ public enum ProviderApplication {
         if let account = env.settings.officialAccount, let token = account.serverToken {
             EventPushController(env: env, account: account, token: token).addRoutes(to: router)
         }
+        if let follow = env.doors.followQR {
+            FollowLoginController(env: env, door: follow).addRoutes(to: router)
+        }
         if env.settings.registrationEnabled {
             RegistrationController(env: env, fetcher: ClientDocumentFetcher(httpClient: httpClient)).addRoutes(to: router)
         }

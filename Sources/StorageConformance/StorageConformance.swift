@@ -21,6 +21,8 @@ public enum StorageConformance {
         + PushedAuthorizationStoreChecks.all
         + ReplayCacheStoreChecks.all
         + SigningKeyStoreChecks.all
+        + GlobalTokenStoreChecks.all
+        + FollowSceneStoreChecks.all
         + PurgeChecks.all
 
     /// Runs `check` on stores from `makeStores` (which must return empty stores), then shuts them down.

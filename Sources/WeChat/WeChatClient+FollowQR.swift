@@ -52,3 +52,12 @@ extension WeChatClient {
         }
     }
 }
+
+extension WeChatClient {
+    /// The image of a scene QR code: WECHAT.md §5.2, "Show it … via
+    /// `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=URLENCODED_TICKET`". The ticket is
+    /// percent-encoded (it may carry `+`, `/` and `=`).
+    public func sceneQRImageURL(ticket: String) -> String {
+        "\(endpoints.mpBaseURL.withoutTrailingSlashes)/cgi-bin/showqrcode?\(WeChatQuery([("ticket", ticket)]).encoded)"
+    }
+}

@@ -17,6 +17,13 @@ public struct WeChatEndpoints: Sendable, Hashable {
         self.apiBaseURL = apiBaseURL
     }
 
+    /// Base of `/cgi-bin/showqrcode` (WECHAT.md §5.2: "`https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=URLENCODED_TICKET`"):
+    /// `https://mp.weixin.qq.com` with WeChat's own open platform, else the simulator at
+    /// `openBaseURL`, which serves that page too.
+    public var mpBaseURL: String {
+        openBaseURL.withoutTrailingSlashes == "https://open.weixin.qq.com" ? "https://mp.weixin.qq.com" : openBaseURL
+    }
+
     /// The real WeChat servers.
     public static let production = WeChatEndpoints()
 

@@ -28,17 +28,27 @@ public struct SimulatedApp: Sendable, Hashable, Codable {
     /// WECHAT.md §1: `unionid` "is only present once the admin has bound the app to an Open
     /// Platform account".
     public var openPlatformID: String?
+    /// An Official Account's server URL (服务器地址) and token (令牌), as in the Media Platform's
+    /// 服务器配置: when both are set, `POST /_simulator/scan` delivers the plain-mode push there,
+    /// signed as WeChat signs it (WECHAT.md §5.3).
+    public var serverURL: String?
+    public var serverToken: String?
 
-    public init(appID: String, secret: String, kind: Kind = .website, callbackDomain: String, openPlatformID: String? = nil) {
+    public init(
+        appID: String, secret: String, kind: Kind = .website, callbackDomain: String, openPlatformID: String? = nil,
+        serverURL: String? = nil, serverToken: String? = nil
+    ) {
         self.appID = appID
         self.secret = secret
         self.kind = kind
         self.callbackDomain = callbackDomain
         self.openPlatformID = openPlatformID
+        self.serverURL = serverURL
+        self.serverToken = serverToken
     }
 
     enum CodingKeys: String, CodingKey {
-        case appID, secret, kind, callbackDomain, openPlatformID
+        case appID, secret, kind, callbackDomain, openPlatformID, serverURL, serverToken
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,12 +58,14 @@ public struct SimulatedApp: Sendable, Hashable, Codable {
         kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .website
         callbackDomain = try container.decode(String.self, forKey: .callbackDomain)
         openPlatformID = try container.decodeIfPresent(String.self, forKey: .openPlatformID)
+        serverURL = try container.decodeIfPresent(String.self, forKey: .serverURL)
+        serverToken = try container.decodeIfPresent(String.self, forKey: .serverToken)
     }
 }
 
 extension SimulatedApp: CustomStringConvertible {
     /// Without the secret.
     public var description: String {
-        "SimulatedApp(appID: \(appID), kind: \(kind.rawValue), callbackDomain: \(callbackDomain), openPlatformID: \(openPlatformID ?? "nil"), secret: <redacted>)"
+        "SimulatedApp(appID: \(appID), kind: \(kind.rawValue), callbackDomain: \(callbackDomain), openPlatformID: \(openPlatformID ?? "nil"), serverURL: \(serverURL ?? "nil"), secret: <redacted>)"
     }
 }

@@ -28,18 +28,6 @@ extension WeChatSimulator {
         var code: String
     }
 
-    private struct ScanRequest: Decodable {
-        var ticket: String
-        var user: String
-    }
-
-    private struct ScanState: Encodable {
-        var ok = true
-        var event: String
-        var openid: String
-        var xml: String
-    }
-
     private struct ClockAdvanceRequest: Decodable {
         var seconds: Double
     }
@@ -88,15 +76,10 @@ extension WeChatSimulator {
                 }
             }
         }
-        // A phone scanning a scene QR code: the push WeChat would send (unsigned; the simulator
-        // does not know the server token).
+        // A phone scanning a scene QR code: the push WeChat would send, delivered to the
+        // Official Account's server URL when one is configured (WeChatSimulator+PushDelivery).
         router.post("_simulator/scan") { request, _ in
-            await self.decodeControl(ScanRequest.self, request) { body in
-                guard let scan = self.scan(ticket: body.ticket, userID: body.user) else {
-                    return SimulatorResponse.control(.badRequest, ControlMessage(ok: false, error: "unknown or expired ticket, or unknown user"))
-                }
-                return SimulatorResponse.control(.ok, ScanState(event: scan.event, openid: scan.openID, xml: scan.xml))
-            }
+            await self.scanAndDeliver(request)
         }
         router.post("_simulator/clock/advance") { request, _ in
             await self.decodeControl(ClockAdvanceRequest.self, request) { body in

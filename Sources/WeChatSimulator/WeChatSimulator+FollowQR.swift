@@ -50,6 +50,27 @@ extension WeChatSimulator {
         router.post("cgi-bin/stable_token") { request, _ in await self.stableToken(request) }
         router.post("cgi-bin/qrcode/create") { request, _ in await self.createQRCode(request) }
         router.get("cgi-bin/user/info") { request, _ in self.subscriberInfo(SimulatorQuery(request.uri.query)) }
+        router.get("cgi-bin/showqrcode") { request, _ in self.showQRCode(SimulatorQuery(request.uri.query)) }
+    }
+
+    /// `GET /cgi-bin/showqrcode?ticket=` (WECHAT.md §5.2): an SVG stand-in for the QR image of a
+    /// live ticket, naming the ticket to pass to `POST /_simulator/scan`; 404 otherwise.
+    func showQRCode(_ query: SimulatorQuery) -> Response {
+        let now = clock.now
+        guard let ticket = query.nonEmpty("ticket"), ticket.count <= 128,
+              ticket.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }),
+              let entry = state.withLock({ $0.sceneTickets[ticket] }), entry.expiresAt > now
+        else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "unknown ticket")))
+        }
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"300\" viewBox=\"0 0 300 300\">"
+            + "<rect width=\"300\" height=\"300\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"8\"/>"
+            + "<text x=\"150\" y=\"130\" font-size=\"18\" text-anchor=\"middle\">WeChat simulator QR</text>"
+            + "<text x=\"150\" y=\"170\" font-size=\"9\" text-anchor=\"middle\" textLength=\"280\" lengthAdjust=\"spacingAndGlyphs\" id=\"ticket\">\(ticket)</text></svg>"
+        return Response(
+            status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: svg))
+        )
     }
 
     /// `POST /cgi-bin/stable_token`: the same token until it expires, a new one with

@@ -23,11 +23,13 @@ struct DevCommand: AsyncParsableCommand {
     var autoApprove: String?
     @Option(
         name: .customLong("login-page"),
-        help: "redirect: send the browser straight to WeChat's QR page; embedded: our login page with the QR in an iframe."
+        help: "redirect: send the browser straight to WeChat's QR page; embedded: our login page with the QR in an iframe; follow: the Official Account's follow QR."
     )
     var loginPage = "redirect"
 
     static let demoClientID = "demo"
+    /// The Official Account's push-URL token in dev (`official_account.token`).
+    static let devServerToken = "wechatoidcdev"
 
     func run() async throws {
         let logger = commandLogger("wechat-oidc", default: .info)
@@ -39,6 +41,11 @@ struct DevCommand: AsyncParsableCommand {
                 throw ValidationError("--auto-approve: no simulated user \(autoApprove); known: \(simulatorConfiguration.users.map(\.id).joined(separator: ", "))")
             }
             simulatorConfiguration.autoApproveUserID = autoApprove
+        }
+        // The Official Account's 服务器配置 in the simulator: a scan is pushed to our own server URL.
+        if let index = simulatorConfiguration.apps.firstIndex(where: { $0.kind == .officialAccount }) {
+            simulatorConfiguration.apps[index].serverURL = issuer + "/callback/wechat/events"
+            simulatorConfiguration.apps[index].serverToken = Self.devServerToken
         }
         let userIDs = simulatorConfiguration.users.map(\.id).joined(separator: ", ")
         guard let app = simulatorConfiguration.app(kind: .website) else { throw ValidationError("the simulator has no website app") }
@@ -56,12 +63,15 @@ struct DevCommand: AsyncParsableCommand {
         configured.operations.rateLimitPerAddress = 0
         configured.operations.rateLimitPerClient = 0
         guard let loginPageMode = LoginPageMode(rawValue: loginPage) else {
-            throw ValidationError("--login-page must be redirect or embedded, got \(loginPage)")
+            throw ValidationError("--login-page must be redirect, embedded or follow, got \(loginPage)")
         }
         configured.loginPage = loginPageMode
         // Every door, against the simulator's app of that kind (all bound to one Open Platform account).
         configured.officialAccount = simulatorConfiguration.app(kind: .officialAccount).map {
-            OfficialAccountCredentials(app: WeChatAppCredentials(kind: .officialAccount, appID: $0.appID, secret: $0.secret))
+            // The push URL's token is fixed in dev (README: driving the follow door by hand).
+            OfficialAccountCredentials(
+                app: WeChatAppCredentials(kind: .officialAccount, appID: $0.appID, secret: $0.secret), serverToken: Self.devServerToken
+            )
         }
         configured.mobile = simulatorConfiguration.app(kind: .mobile).map { WeChatAppCredentials(kind: .mobile, appID: $0.appID, secret: $0.secret) }
         configured.miniProgram = simulatorConfiguration.app(kind: .miniProgram).map {

@@ -133,6 +133,10 @@ struct AuthorizeController: Sendable {
             ))
             return env.responder.success(redirectURI: valid.redirectURI, code: code, state: valid.state, mode: valid.responseMode)
         case .login:
+            // `login.page: follow`: PC browsers follow the Official Account (WECHAT.md §5).
+            if let follow = env.doors.followQR, !WeChatUserAgent.isWeChatBrowser(request.headers[.userAgent]) {
+                return try await startFollowLogin(valid, door: follow, request: request, parameters: parameters)
+            }
             guard let door else { return noBrowserDoorPage() }
             let silent = door is OfficialAccountDoor && Self.needsOnlyOpenID(valid) && !env.settings.requireUnionID
             return try await startWeChatLogin(valid, door: door, silent: silent, promptNone: false, request: request, parameters: parameters)
@@ -171,6 +175,28 @@ struct AuthorizeController: Sendable {
         _ valid: ValidatedAuthorization, door: any WeChatLoginDoor, silent: Bool, promptNone: Bool, request: Request,
         parameters: [(name: String, value: String)]
     ) async throws -> Response {
+        let (pending, cookies) = try await createPending(valid, door: door.name, promptNone: promptNone, request: request)
+        let upstreamState = pending.upstreamState
+        if env.settings.loginPage == .embedded, !promptNone {
+            let language = LoginPageLanguage.choose(uiLocales: valid.uiLocales, acceptLanguage: request.headers[.acceptLanguage])
+            if let qrURL = door.embeddedLoginURL(callbackURI: env.callbackURI, state: upstreamState, language: language) {
+                var page = EmbeddedLoginPage.render(
+                    pages: env.pages, client: valid.client, qrURL: qrURL, language: language,
+                    expiresIn: env.settings.pendingAuthorizationLifetime,
+                    authorizationEndpoint: env.metadata.authorizationEndpoint, parameters: parameters
+                )
+                for cookie in cookies { page.setCookie(cookie) }
+                return page
+            }
+        }
+        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState, silent: silent), cookies: cookies)
+    }
+
+    /// Stores the pending authorization for `door`, bound to this browser by a cookie (set
+    /// now when the browser has none); the cookies to send come back with it.
+    func createPending(
+        _ valid: ValidatedAuthorization, door: String, promptNone: Bool, request: Request
+    ) async throws -> (PendingAuthorization, [Cookie]) {
         let now = env.clock.now()
         var cookies: [Cookie] = []
         let browserValue: String
@@ -196,25 +222,13 @@ struct AuthorizeController: Sendable {
             codeChallenge: valid.codeChallenge,
             codeChallengeMethod: valid.codeChallengeMethod,
             responseMode: valid.responseMode.rawValue,
-            door: door.name,
+            door: door,
             extras: extras,
             createdAt: now,
             expiresAt: now.addingTimeInterval(TimeInterval(env.settings.pendingAuthorizationLifetime))
         )
         try await env.stores.authorizations.create(pending)
-        if env.settings.loginPage == .embedded, !promptNone {
-            let language = LoginPageLanguage.choose(uiLocales: valid.uiLocales, acceptLanguage: request.headers[.acceptLanguage])
-            if let qrURL = door.embeddedLoginURL(callbackURI: env.callbackURI, state: upstreamState, language: language) {
-                var page = EmbeddedLoginPage.render(
-                    pages: env.pages, client: valid.client, qrURL: qrURL, language: language,
-                    expiresIn: env.settings.pendingAuthorizationLifetime,
-                    authorizationEndpoint: env.metadata.authorizationEndpoint, parameters: parameters
-                )
-                for cookie in cookies { page.setCookie(cookie) }
-                return page
-            }
-        }
-        return HTTPHelpers.redirect(to: door.loginURL(callbackURI: env.callbackURI, state: upstreamState, silent: silent), cookies: cookies)
+        return (pending, cookies)
     }
 }
 

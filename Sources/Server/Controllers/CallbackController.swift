@@ -58,37 +58,7 @@ struct CallbackController: Sendable {
             }
             return redirectError(Self.oauthError(for: error), pending: pending)
         }
-        // A silent `prompt=none` login, and with `identity.require_unionid` a login without a
-        // unionid, may only sign in a person already known: neither creates an account.
-        let promptNone = pending.extras[PendingExtras.promptNone] != nil
-        if promptNone || (env.settings.requireUnionID && !identity.hasUnionID) {
-            guard try await env.stores.users.user(identifiedBy: identity.keys) != nil else {
-                env.metrics.recordLogin(door: amr, outcome: "failed")
-                return redirectError(
-                    promptNone
-                        ? .loginRequired("the user must sign in with WeChat")
-                        : .accessDenied("this WeChat account cannot be used here: WeChat did not name it across apps (no unionid)"),
-                    pending: pending
-                )
-            }
-        }
-        let now = env.clock.now()
-        let user = try await env.stores.users.findOrCreate(
-            identities: identity.keys, profile: identity.profile,
-            newUserID: env.random.alphanumeric(length: 24), now: now
-        )
-        let (session, sessionCookie) = try await env.browserSessions.start(userID: user.id, amr: [amr], replacing: request)
-        let authorizationCode = try await env.codeIssuer.issue(CodeIssuer.Grant(
-            clientID: pending.clientID, redirectURI: pending.redirectURI, userID: user.id,
-            scopes: pending.scopes, nonce: pending.nonce, codeChallenge: pending.codeChallenge,
-            codeChallengeMethod: pending.codeChallengeMethod, authTime: session.authTime, amr: [amr],
-            sessionID: session.id, acr: pending.extras[PendingExtras.acr], claims: pending.extras[PendingExtras.claims]
-        ))
-        env.metrics.recordLogin(door: amr, outcome: "success")
-        return env.responder.success(
-            redirectURI: pending.redirectURI, code: authorizationCode, state: pending.state, mode: Self.mode(pending), cookies: [sessionCookie],
-            afterUpstream: true
-        )
+        return try await LoginFinisher(env: env).finish(identity: identity, pending: pending, amr: amr, request: request)
     }
 
     private static func mode(_ pending: PendingAuthorization) -> ResponseMode {

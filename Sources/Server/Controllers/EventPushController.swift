@@ -11,12 +11,15 @@ import WeChat
 ///   as plain text. Reject anything unsigned."
 /// - `POST` pushes, signed the same way; in safe mode (`encrypt_type=aes`) the body carries
 ///   `<Encrypt>` under `msg_signature`. "Reply `success` or an empty body within 5 s; WeChat
-///   retries 3 times, so handling must be idempotent": a push is only read and acknowledged
-///   (a follow or scan's scene is logged without the openid; nothing is stored).
+///   retries 3 times, so handling must be idempotent": a follow or scan of a login scene marks
+///   it scanned (``recordScan(_:)``), nothing else is done inside the push.
 struct EventPushController: Sendable {
     static let path = "/callback/wechat/events"
     /// WeChat's query values are short; anything longer is not WeChat.
     static let maxParameterLength = 512
+    /// How long a push waits for its scan to be recorded before answering anyway (WeChat allows
+    /// 5 s in all).
+    static let recordingLimit: Duration = .seconds(3)
 
     let env: ProviderEnvironment
     let account: OfficialAccountCredentials
@@ -78,10 +81,37 @@ struct EventPushController: Sendable {
         if let originalID = account.originalID, message.toUserName != originalID {
             env.logger.warning("WeChat push for another account (ToUserName is not official_account.original_id)")
         }
-        if message.scene != nil {
-            env.logger.info("WeChat follow/scan push with a QR scene received", metadata: ["event": "\(message.event ?? "")"])
-        }
+        await recordScan(message)
         return Self.text("success")
+    }
+
+    /// A `subscribe` or `SCAN` push whose scene (``WeChatPushMessage/scene``, `qrscene_`
+    /// stripped) is one of our follow-login scenes marks it scanned by `FromUserName`: one
+    /// conditional update, no WeChat call, so the push is answered well within WeChat's 5 s.
+    /// Idempotent for WeChat's retries (§5.3 "WeChat retries 3 times"): the first scan of a
+    /// waiting scene wins; a retried push (same `FromUserName` and `CreateTime`) or any later
+    /// scan changes nothing. A storage failure is logged and still acknowledged: WeChat's retry
+    /// cannot help a database that is down, and the browser's scene simply expires. The push
+    /// waits for the update at most ``recordingLimit`` (``BoundedWait``).
+    private func recordScan(_ message: WeChatPushMessage) async {
+        guard let scene = message.scene, message.event == "subscribe" || message.event == "SCAN" else { return }
+        guard FollowQRDoor.isWellFormedScene(scene), let openID = message.fromUserName, !openID.isEmpty, openID.utf8.count <= 128 else {
+            env.logger.info("WeChat follow/scan push for a scene that is not a login", metadata: ["event": "\(message.event ?? "")"])
+            return
+        }
+        let env = env
+        let event = message.event ?? ""
+        let recorded = await BoundedWait.run(within: Self.recordingLimit) {
+            do {
+                let marked = try await env.stores.followScenes.markScanned(id: scene, openID: openID, now: env.clock.now())
+                env.logger.info("WeChat follow/scan push for a login scene", metadata: ["event": "\(event)", "marked": "\(marked)"])
+            } catch {
+                env.logger.error("could not record a follow/scan push", metadata: ["error": "\(error)"])
+            }
+        }
+        if !recorded {
+            env.logger.warning("the database is slow: a follow/scan push was acknowledged before its scan was recorded")
+        }
     }
 
     private func signed(_ query: [String: String]) -> Bool {

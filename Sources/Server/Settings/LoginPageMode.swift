@@ -9,6 +9,11 @@ public enum LoginPageMode: String, Sendable, CaseIterable {
     /// embedded in an iframe as `wxLogin.js` makes it (`login_type=jssdk`, `self_redirect=false`),
     /// in Chinese or English.
     case embedded
+    /// "Follow the Official Account to log in" (WECHAT.md §5): our login page shows the Official
+    /// Account's parametric QR (`QR_STR_SCENE`, one-time scene); the scan arrives as an event
+    /// push and the page learns of it by polling with its own browser binding. Needs
+    /// `official_account.token` (the push URL). Inside WeChat the in-WeChat door is used as before.
+    case follow
 }
 
 extension SettingsKey {
@@ -21,7 +26,7 @@ extension SettingsLoader {
             return .redirect
         }
         guard let mode = LoginPageMode(rawValue: raw.lowercased()) else {
-            throw SettingsError(key: SettingsKey.loginPage, message: "must be redirect or embedded, got \"\(raw)\"")
+            throw SettingsError(key: SettingsKey.loginPage, message: "must be redirect, embedded or follow, got \"\(raw)\"")
         }
         return mode
     }

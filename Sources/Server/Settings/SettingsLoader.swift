@@ -140,6 +140,12 @@ public enum SettingsLoader {
         } ?? false
         settings.operations = try operations(config)
         settings.loginPage = try loginPage(config)
+        if settings.loginPage == .follow, settings.officialAccount?.serverToken == nil {
+            throw SettingsError(
+                key: SettingsKey.loginPage,
+                message: "follow needs an Official Account with a server token (\(SettingsKey.officialAccountAppID), \(SettingsKey.officialAccountToken)): the scans arrive as event pushes"
+            )
+        }
         return settings
     }
 

@@ -21,9 +21,11 @@ struct PageRenderer: Sendable {
     /// - Parameters:
     ///   - extraScriptHash: a CSP hash source (`sha256-…`) for the page's one inline script.
     ///   - frameSource: the one origin the page may embed in an iframe (WeChat's QR).
+    ///   - connectSelf: whether the page's script may call back to this origin (`connect-src
+    ///     'self'`, the follow-QR page's polling).
     func render(
         _ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok, extraScriptHash: String? = nil,
-        frameSource: String? = nil
+        frameSource: String? = nil, connectSelf: Bool = false
     ) -> Response {
         let html = library.render(values, withTemplate: template) ?? "<!doctype html><title>Error</title><p>Error</p>"
         var headers = HTTPFields()
@@ -31,7 +33,7 @@ struct PageRenderer: Sendable {
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         let scripts = extraScriptHash.map { "; script-src '\($0)'" } ?? ""
-        let frames = frameSource.map { "; frame-src \($0)" } ?? ""
+        let frames = (frameSource.map { "; frame-src \($0)" } ?? "") + (connectSelf ? "; connect-src 'self'" : "")
         headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; form-action *; frame-ancestors 'none'" + scripts + frames
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -70,7 +70,8 @@ enum PageTemplates {
     """ + layoutFoot
 
     /// Our login page (`login.page: embedded`): the client, WeChat's QR in an iframe, and what
-    /// to do when it expires. `{{{script}}}` is the fixed inline script, allowed by its hash.
+    /// to do when it expires. With `login.page: follow` the Official Account's QR image instead,
+    /// and the URLs the script polls and completes at (``FollowLoginPage``). `{{{script}}}` is the fixed inline script, allowed by its hash.
     static let login = """
     <!doctype html>
     <html lang="{{htmlLang}}"><head><meta charset="utf-8">
@@ -87,11 +88,11 @@ enum PageTemplates {
     a.button{display:inline-block;background:#07c160;color:#fff;border-radius:6px;padding:10px 20px;font-size:16px;text-decoration:none}
     a:focus,iframe:focus{outline:3px solid #1a73e8;outline-offset:2px}
     [hidden]{display:none!important}
-    </style></head><body><main id="login" data-expires-in="{{expiresIn}}" data-expired-text="{{expiredText}}">
+    </style></head><body><main id="login" data-expires-in="{{expiresIn}}" data-expired-text="{{expiredText}}"{{#statusURL}} data-status-url="{{statusURL}}" data-complete-url="{{completeURL}}" data-scanned-text="{{scannedText}}"{{/statusURL}}>
     {{#logoURI}}<img class="logo" id="client-logo" src="{{logoURI}}" alt="{{clientName}}" referrerpolicy="no-referrer">{{/logoURI}}
     <h1 id="login-title">{{heading}}</h1>
     <p class="client" id="client-name">{{continueTo}}</p>
-    <div id="qr"><iframe id="wechat-qr" src="{{qrURL}}" title="{{qrTitle}}" sandbox="allow-scripts allow-same-origin allow-top-navigation allow-forms"></iframe></div>
+    <div id="qr">{{#qrURL}}<iframe id="wechat-qr" src="{{qrURL}}" title="{{qrTitle}}" sandbox="allow-scripts allow-same-origin allow-top-navigation allow-forms"></iframe>{{/qrURL}}{{#qrImageURL}}<img id="follow-qr" src="{{qrImageURL}}" alt="{{qrTitle}}" width="300" height="300" referrerpolicy="no-referrer">{{/qrImageURL}}</div>
     <p id="status" role="status" aria-live="polite">{{waitingText}}</p>
     <p><a class="button" id="refresh" href="{{refreshURL}}" hidden>{{refreshText}}</a></p>
     <p class="links">{{#policyURI}}<a id="client-policy" href="{{policyURI}}" target="_blank" rel="noopener noreferrer">{{policyText}}</a>{{/policyURI}}{{#tosURI}}<a id="client-tos" href="{{tosURI}}" target="_blank" rel="noopener noreferrer">{{tosText}}</a>{{/tosURI}}<a id="other-language" href="{{otherLanguageURL}}" lang="{{otherLanguageTag}}">{{otherLanguageText}}</a></p>

@@ -7,6 +7,8 @@ struct WeChatDoors: Sendable {
     var officialAccount: OfficialAccountDoor?
     var mobile: MobileAppDoor?
     var miniProgram: MiniProgramDoor?
+    /// "Follow the Official Account to log in" for PC browsers (`login.page: follow`).
+    var followQR: FollowQRDoor?
 
     init(settings: ProviderSettings, client: WeChatClient) {
         website = settings.website.map { WebsiteQRDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
@@ -15,6 +17,9 @@ struct WeChatDoors: Sendable {
         }
         mobile = settings.mobile.map { MobileAppDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
         miniProgram = settings.miniProgram.map { MiniProgramDoor(client: client, app: $0, openPlatformID: settings.openPlatformID) }
+        if settings.loginPage == .follow, let account = settings.officialAccount, account.serverToken != nil {
+            followQR = FollowQRDoor(client: client, account: account, openPlatformID: settings.openPlatformID)
+        }
     }
 
     /// The configured doors whose codes `/token` exchanges (RFC 8693).
@@ -48,6 +53,7 @@ struct WeChatDoors: Sendable {
         switch name {
         case "website": "wechat_qr"
         case "officialAccount": "wechat_oa"
+        case FollowQRDoor.name: FollowQRDoor.amr
         case "mobile": "wechat_app"
         case "miniProgram": "wechat_miniprogram"
         default: "wechat"

@@ -12,6 +12,10 @@ public struct Stores: Sendable {
     public var pushedAuthorizations: any PushedAuthorizationStore
     public var replayCache: any ReplayCacheStore
     public var signingKeys: any SigningKeyStore
+    /// The Official Account's global access_token (WECHAT.md §5.1).
+    public var globalTokens: any GlobalTokenStore
+    /// One-time follow-to-log-in QR scenes (WECHAT.md §5).
+    public var followScenes: any FollowSceneStore
     /// Removes every expired row from every store; returns how many in all.
     public var purgeExpired: @Sendable (Date) async throws -> Int
     /// Closes the underlying connections. Idempotent; store calls afterwards throw
@@ -23,6 +27,7 @@ public struct Stores: Sendable {
         tokens: any TokenStore, users: any UserStore, sessions: any SessionStore,
         refreshTokens: any RefreshTokenStore, pushedAuthorizations: any PushedAuthorizationStore,
         replayCache: any ReplayCacheStore, signingKeys: any SigningKeyStore,
+        globalTokens: any GlobalTokenStore, followScenes: any FollowSceneStore,
         purgeExpired: @escaping @Sendable (Date) async throws -> Int,
         shutdown: @escaping @Sendable () async throws -> Void
     ) {
@@ -36,6 +41,8 @@ public struct Stores: Sendable {
         self.pushedAuthorizations = pushedAuthorizations
         self.replayCache = replayCache
         self.signingKeys = signingKeys
+        self.globalTokens = globalTokens
+        self.followScenes = followScenes
         self.purgeExpired = purgeExpired
         self.shutdown = shutdown
     }

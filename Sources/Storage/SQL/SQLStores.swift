@@ -90,6 +90,7 @@ public enum SQLStores {
         let refreshTokens = SQLRefreshTokenStore(executor: executor)
         let pushed = SQLPushedAuthorizationStore(executor: executor)
         let replayCache = SQLReplayCacheStore(executor: executor)
+        let followScenes = SQLFollowSceneStore(executor: executor)
         return Stores(
             clients: SQLClientStore(executor: executor),
             authorizations: authorizations,
@@ -101,6 +102,8 @@ public enum SQLStores {
             pushedAuthorizations: pushed,
             replayCache: replayCache,
             signingKeys: SQLSigningKeyStore(executor: executor),
+            globalTokens: SQLGlobalTokenStore(executor: executor),
+            followScenes: followScenes,
             purgeExpired: { now in
                 let purgedCodes = try await codes.purgeExpired(now: now)
                 let purgedTokens = try await tokens.purgeExpired(now: now)
@@ -109,8 +112,9 @@ public enum SQLStores {
                 let purgedRefreshTokens = try await refreshTokens.purgeExpired(now: now)
                 let purgedPushed = try await pushed.purgeExpired(now: now)
                 let purgedReplays = try await replayCache.purgeExpired(now: now)
+                let purgedScenes = try await followScenes.purgeExpired(now: now)
                 return purgedCodes + purgedTokens + purgedSessions + purgedAuthorizations
-                    + purgedRefreshTokens + purgedPushed + purgedReplays
+                    + purgedRefreshTokens + purgedPushed + purgedReplays + purgedScenes
             },
             shutdown: { try await executor.close() }
         )

@@ -33,6 +33,9 @@ struct TestProvider: Sendable {
         var tls: (certificate: String, key: String)?
         /// Which doors are configured (each against the simulator's app of that kind).
         var doors: Set<SimulatedApp.Kind> = Set(SimulatedApp.Kind.allCases)
+        /// The simulator delivers follow/scan pushes to `/callback/wechat/events` itself (with the
+        /// Official Account's server token from the settings).
+        var simulatorDeliversPushes = false
         /// Adjusts the settings before the server starts (e.g. enabling registration).
         var adjustSettings: @Sendable (inout ProviderSettings) -> Void = { _ in }
     }
@@ -48,7 +51,6 @@ struct TestProvider: Sendable {
         var simConfig = SimulatorConfiguration.development(callbackDomain: "127.0.0.1:\(port)")
         simConfig.autoApproveUserID = options.autoApproveUser
         let app = try requireApp(simConfig)
-        let simulator = WeChatSimulator(configuration: simConfig, logger: logger)
         let base = issuer + ProviderApplication.simulatorMountPath
         let openPlatformID: String? = switch options.openPlatformID {
         case .none: app.openPlatformID
@@ -76,6 +78,11 @@ struct TestProvider: Sendable {
         settings.mobile = credentials(.mobile, .mobile)
         settings.miniProgram = credentials(.miniProgram, .miniProgram)
         options.adjustSettings(&settings)
+        if options.simulatorDeliversPushes, let index = simConfig.apps.firstIndex(where: { $0.kind == .officialAccount }) {
+            simConfig.apps[index].serverURL = issuer + "/callback/wechat/events"
+            simConfig.apps[index].serverToken = settings.officialAccount?.serverToken
+        }
+        let simulator = WeChatSimulator(configuration: simConfig, logger: logger)
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
         var httpConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         if options.tls != nil {

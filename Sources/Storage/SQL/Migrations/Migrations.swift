@@ -5,5 +5,6 @@ enum Migrations {
         .sessionsRefreshRegistration,
         .signingKeysPerAlgorithm,
         .identityMerges,
+        .followLogin,
     ]
 }
