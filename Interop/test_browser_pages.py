@@ -95,3 +95,4 @@ def test_unknown_client_gets_the_error_page_not_a_redirect(provider, chrome, tmp
     assert chrome.current_url.startswith(provider.issuer + "/authorize")
     assert title.text == "This sign-in request cannot be completed"
     assert wait_for(chrome, By.ID, "error-code").text == "invalid_client"
+    assert chrome.find_element(By.ID, "error-title-zh").text == "登录未能完成"

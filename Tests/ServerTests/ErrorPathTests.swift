@@ -14,6 +14,10 @@ struct ErrorPathTests {
             #expect(page.header("Location") == nil)
             #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
             #expect(page.body.contains("invalid_client"))
+            // Both languages say what the user can do (the login page's languages).
+            #expect(page.body.contains(#"<p id="error-title-zh" lang="zh-CN""#))
+            #expect(page.body.contains("请关闭此页面，回到您来自的应用重新开始登录。"))
+            #expect(page.body.contains("You can close this page and start again from the application you came from."))
         }
     }
 

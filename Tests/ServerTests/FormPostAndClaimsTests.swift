@@ -63,6 +63,7 @@ struct FormPostAndClaimsTests {
             let rp = try await p.registerClient()
             let state = #""><script>alert(1)</script>"#
             let page = try await p.browser.get(p.authorizeURL(rp, [("response_mode", "form_post"), ("prompt", "none")], state: state))
+            #expect(page.status == 200, "\(page.status): \(page.body.prefix(400))")
             #expect(!page.body.contains("<script>alert(1)</script>"))
             #expect(Self.fields(page.body)["state"] == state)
         }

@@ -17,10 +17,14 @@ enum PageTemplates {
     """
     static let layoutFoot = "</main></body></html>"
 
+    /// Bilingual: the error names the OAuth problem in English (the code is the same in every
+    /// language), and every page says in Chinese and English what the user can do.
     static let error = layoutHead + """
+    <p id="error-title-zh" lang="zh-CN" style="font-size:20px;font-weight:600;margin:0 0 4px">登录未能完成</p>
     <h1 id="error-title">{{title}}</h1>
     <p id="error-message">{{message}}</p>
-    {{#code}}<p class="muted">Error: <code id="error-code">{{code}}</code></p>{{/code}}
+    {{#code}}<p class="muted">错误代码 · Error: <code id="error-code">{{code}}</code></p>{{/code}}
+    <p class="muted" lang="zh-CN" id="error-advice-zh">请关闭此页面，回到您来自的应用重新开始登录。</p>
     <p class="muted">You can close this page and start again from the application you came from.</p>
     """ + layoutFoot
 

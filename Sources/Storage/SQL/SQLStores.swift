@@ -59,10 +59,34 @@ public enum SQLStores {
         }
     }
 
+    /// SQLite answers `SQLITE_BUSY` without waiting out `busy_timeout` where waiting could
+    /// deadlock — which happens while several processes open and migrate a new file at once (a
+    /// replica starting beside the CLI). Such an open is tried again, for up to 10 s.
     private static func openMigrated(
         databaseURL: String, logger: Logger
     ) async throws -> (executor: any SQLExecutor, report: MigrationReport) {
         let location = try DatabaseLocation.parse(databaseURL)
+        guard case .sqlite = location else { return try await openMigratedOnce(location, logger: logger) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            do {
+                return try await openMigratedOnce(location, logger: logger)
+            } catch let error as StorageError where isSQLiteBusy(error) && ContinuousClock.now < deadline {
+                logger.debug("database busy while opening; trying again", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// A classified SQLite `SQLITE_BUSY` / `SQLITE_LOCKED` (see `SQLDialectProfile.sqlite`).
+    static func isSQLiteBusy(_ error: StorageError) -> Bool {
+        let text = String(describing: error)
+        return text.contains("sqlite: busy") || text.contains("sqlite: locked") || text.contains("database is locked")
+    }
+
+    private static func openMigratedOnce(
+        _ location: DatabaseLocation, logger: Logger
+    ) async throws -> (executor: any SQLExecutor, report: MigrationReport) {
         let executor = try await openExecutor(location, logger: logger)
         do {
             let migrator = Migrator(executor: executor, logger: logger)
