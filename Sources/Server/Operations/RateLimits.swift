@@ -23,7 +23,8 @@ struct RateLimits: Sendable {
 
     /// The paths whose requests count against the per-address limit.
     static let limitedPaths: Set<String> = [
-        ProviderMetadata.Path.authorization, ProviderMetadata.Path.token, "/par", ProviderMetadata.Path.registration,
+        ProviderMetadata.Path.authorization, ProviderMetadata.Path.token, ProviderMetadata.Path.pushedAuthorizationRequest,
+        ProviderMetadata.Path.registration,
     ]
 
     static func isLimited(path: String) -> Bool {
