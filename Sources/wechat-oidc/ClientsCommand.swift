@@ -202,7 +202,8 @@ struct ClientsCommand: AsyncParsableCommand {
         /// An HTTP client for the `sector_identifier_uri` check, only when one is given.
         static func withFetcher<T>(needed: Bool, _ body: (@escaping ClientRegistrationValidator.FetchDocument) async throws -> T) async throws -> T {
             guard needed else { return try await body(ClientRegistry.noFetch) }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // As the server's own client: a redirect is an answer, not followed.
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
                 let result = try await body(ClientDocumentFetcher(httpClient: http).fetchDocument)
                 try await http.shutdown()

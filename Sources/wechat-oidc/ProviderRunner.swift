@@ -13,7 +13,10 @@ enum ProviderRunner {
         onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let stores = try await SQLStores.open(databaseURL: settings.databaseURL, logger: logger)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Redirects are never followed: the documents a client points the provider at
+        // (jwks_uri, request_uri, sector_identifier_uri) could otherwise redirect it to internal
+        // addresses, and neither WeChat's APIs nor back-channel logout endpoints redirect.
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             try await prepare(stores)
             let app = try await ProviderApplication.buildApplication(

@@ -4,7 +4,8 @@ import NIOCore
 import OIDC
 
 /// Retrieves documents a client points the provider at (`sector_identifier_uri`, OIDC
-/// Registration §5): one GET, bounded in size and in time, 200 only.
+/// Registration §5; `jwks_uri`; `request_uri`): one GET, bounded in size and in time, 200 only.
+/// The provider's HTTP client follows no redirects, so a 3xx is refused like any other non-200.
 public struct ClientDocumentFetcher: Sendable {
     let httpClient: HTTPClient
     let timeout: TimeAmount
