@@ -42,7 +42,7 @@ for _ in $(seq 1 240); do [[ -f "$WORK/codes.txt" ]] && break; sleep 0.5; done
 rss_mb() { awk -v key="$1" '$1 == key":" { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 sleep 2
 echo "== $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "== server RSS idle: $(rss_mb VmRSS) MB"
+echo "== server RSS idle: $(rss_mb VmRSS) MiB"
 
 declare -A RATES
 for path in /healthz /.well-known/openid-configuration /jwks; do
@@ -56,4 +56,4 @@ for path in /healthz /.well-known/openid-configuration /jwks; do
     ratio=$(awk -v r="$rate" -v b="${RATES[/healthz]}" 'BEGIN { printf "%.1f", 100 * r / b }')
     echo "GET $path: requests/s=$rate p50=$p50 p99=$p99 (${ratio} % of /healthz) ${errors}"
 done
-echo "== server RSS after the load: $(rss_mb VmRSS) MB, peak $(rss_mb VmHWM) MB"
+echo "== server RSS after the load: $(rss_mb VmRSS) MiB, peak $(rss_mb VmHWM) MiB"

@@ -115,7 +115,7 @@ TICKS=$(getconf CLK_TCK)
 server_ticks() { cat "/proc/$SERVER_PID/stat" ${REPLICA_PIDS[@]+$(printf '/proc/%s/stat ' "${REPLICA_PIDS[@]}")} | awk '{ t += $14 + $15 } END { print t }'; }
 
 rss_mb() { awk -v key="$1" '$1 == key":" { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
-echo "== server RSS before the runs: $(rss_mb VmRSS) MB"
+echo "== server RSS before the runs: $(rss_mb VmRSS) MiB"
 echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/token-exchange.lua, then openssl speed -seconds 3 rsa2048"
 for run in $(seq 1 "$RUNS"); do
     from=$((WARMUP + (run - 1) * PER_RUN))
@@ -141,4 +141,4 @@ for run in $(seq 1 "$RUNS"); do
     grep "^first non-200" <<< "$result" || true
     echo "run $run: openssl rsa2048 sign/s=$signs ($(awk -v s="$signs" 'BEGIN { printf "%.2f", 1000 / s }') ms/sign)  exchanges/s ÷ signs/s = $ratio %"
 done
-echo "== server RSS after the runs: $(rss_mb VmRSS) MB, peak $(rss_mb VmHWM) MB"
+echo "== server RSS after the runs: $(rss_mb VmRSS) MiB, peak $(rss_mb VmHWM) MiB"
