@@ -1,5 +1,6 @@
 import Hummingbird
 import HTTPTypes
+import OIDC
 
 /// Applies the per-address limit of ``RateLimits`` before routing, so an over-limit request
 /// costs no database work. The per-client limit is applied by the endpoints themselves, once
@@ -17,8 +18,10 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
         )
         let decision = perAddress.admit(address)
         guard decision.allowed else {
-            context.logger.notice("rate limit reached", metadata: ["address": "\(address)", "path": "\(request.uri.path)"])
-            return request.uri.path == "/authorize"
+            // Debug only: a flood must not become a flood of log lines (the 429s are counted in
+            // wechat_oidc_http_requests_total).
+            context.logger.debug("rate limit reached", metadata: ["address": "\(address)", "path": "\(request.uri.path)"])
+            return request.uri.path == ProviderMetadata.Path.authorization
                 ? RateLimits.tooManyRequestsPage(pages: pages, retryAfter: decision.retryAfter)
                 : RateLimits.tooManyRequestsJSON(retryAfter: decision.retryAfter)
         }
