@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Storage
 import Testing
 @testable import Server
 
@@ -80,4 +82,49 @@ struct OperationsEndpointTests {
             #expect(answered2.status == 200)
         }
     }
+}
+
+/// A signing-key store whose reads never come back (a database behind a partition).
+struct HangingSigningKeyStore: SigningKeyStore {
+    struct Unused: Error {}
+    func create(_ key: SigningKeyRecord) async throws { throw Unused() }
+    func list() async throws -> [SigningKeyRecord] { throw Unused() }
+    func activate(kid: String, now: Date) async throws { throw Unused() }
+    func promote(kid: String, now: Date) async throws -> Bool { throw Unused() }
+    func retire(kid: String, now: Date) async throws { throw Unused() }
+    func version() async throws -> Int {
+        try await Task.sleep(for: .seconds(3600))
+        return 0
+    }
+}
+
+@Suite("Readiness against a store that hangs")
+struct ReadinessTimeoutTests {
+    @Test("a store that never answers makes /readyz say so within its limit, instead of hanging the probe")
+    func hangingStore() async {
+        let started = ContinuousClock.now
+        let problem = await OperationsController.storeProblem(HangingSigningKeyStore(), within: .milliseconds(300))
+        #expect(problem == "store did not answer within 0.3 seconds")
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test("a store that fails at once is reported unreachable; one that answers is fine")
+    func failingAndAnsweringStores() async throws {
+        #expect(await OperationsController.storeProblem(FailingSigningKeyStore(), within: .seconds(2)) == "store unreachable")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wechat-oidc-ready-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stores = try await SQLStores.open(databaseURL: directory + "/db.sqlite", logger: Logger(label: "test"))
+        #expect(await OperationsController.storeProblem(stores.signingKeys, within: .seconds(2)) == nil)
+        try await stores.shutdown()
+    }
+}
+
+struct FailingSigningKeyStore: SigningKeyStore {
+    struct Down: Error {}
+    func create(_ key: SigningKeyRecord) async throws { throw Down() }
+    func list() async throws -> [SigningKeyRecord] { throw Down() }
+    func activate(kid: String, now: Date) async throws { throw Down() }
+    func promote(kid: String, now: Date) async throws -> Bool { throw Down() }
+    func retire(kid: String, now: Date) async throws { throw Down() }
+    func version() async throws -> Int { throw Down() }
 }

@@ -1,5 +1,7 @@
 import Hummingbird
 import NIOCore
+import Storage
+import Synchronization
 
 /// The endpoints an orchestrator and a monitoring system call:
 /// - `GET /healthz` (and the older `/health`): the process serves HTTP — 200 `ok`.
@@ -27,24 +29,7 @@ struct OperationsController {
     }
 
     func readiness() async -> Response {
-        let store = env.stores.signingKeys
-        let problem: String?
-        do {
-            problem = try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    _ = try await store.version()
-                    return nil
-                }
-                group.addTask {
-                    try await Task.sleep(for: Self.readinessTimeout)
-                    return "store did not answer within 2 s"
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
-            }
-        } catch {
-            problem = "store unreachable"
-        }
+        let problem = await Self.storeProblem(env.stores.signingKeys, within: Self.readinessTimeout)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -56,5 +41,62 @@ struct OperationsController {
             return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "not ready: no signing key\n")))
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+    }
+
+    /// Why the store is not usable, or nil when it answered within `limit`. The read runs in a
+    /// task of its own and is not awaited past the limit, so a store that hangs (a partitioned
+    /// database still inside its connect timeout) cannot hang the probe.
+    static func storeProblem(_ store: any SigningKeyStore, within limit: Duration) async -> String? {
+        let outcome = FirstAnswer<String?>()
+        return await withCheckedContinuation { continuation in
+            outcome.install(continuation)
+            Task {
+                do {
+                    _ = try await store.version()
+                    outcome.answer(nil)
+                } catch {
+                    outcome.answer("store unreachable")
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                outcome.answer("store did not answer within \(limit)")
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first of several answers; later answers are dropped. An
+/// answer that comes before the continuation is installed is kept for it.
+final class FirstAnswer<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, Never>?
+        var answer: Value?
+        var answered = false
+    }
+
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Value, Never>) {
+        // The answer that arrived first, if one did; else the continuation waits for it.
+        let arrived: [Value] = state.withLock { state in
+            guard state.answered, let answer = state.answer else {
+                state.continuation = continuation
+                return []
+            }
+            return [answer]
+        }
+        if let answer = arrived.first { continuation.resume(returning: answer) }
+    }
+
+    func answer(_ value: Value) {
+        let continuation: CheckedContinuation<Value, Never>? = state.withLock { state in
+            guard !state.answered else { return nil }
+            state.answered = true
+            state.answer = value
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: value)
     }
 }
