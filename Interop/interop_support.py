@@ -6,6 +6,8 @@ import json
 import os
 import socket
 import subprocess
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, parse_qs
@@ -24,6 +26,45 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def running_dev(root: Path, *extra_args: str):
+    """`wechat-oidc dev` with its own data and keys under `root`, on a free port, without
+    auto-approval (a person confirms), plus `extra_args`; yields its issuer once /readyz
+    answers, and stops it afterwards."""
+    import pytest  # the helpers are imported by pytest modules only
+
+    binary = Path(os.environ.get("WECHAT_OIDC_BIN", str(DEFAULT_BIN)))
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    log_path = root / "dev.log"
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [str(binary), "dev", "--port", str(port), "--data-dir", str(root / "data"), "--keys-dir", str(root / "keys"), *extra_args],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"dev exited with {process.returncode}: {log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                if requests.get(issuer + "/readyz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"dev {' '.join(extra_args)} did not start")
+            time.sleep(0.25)
+        yield issuer
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
 
 @dataclass

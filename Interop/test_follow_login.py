@@ -11,17 +11,14 @@ Screenshots are kept in `$WECHAT_OIDC_SCREENSHOTS` (default `Interop/screenshots
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from interop_support import DEFAULT_BIN, STARTUP_TIMEOUT, free_port
+from interop_support import running_dev
 from test_login_page import CHROMEDRIVER, CHROMIUM, make_chrome, screenshot, wait_for
 
 # `wechat-oidc dev`'s push-URL token (DevCommand.devServerToken).
@@ -36,37 +33,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def follow(tmp_path_factory):
     """`wechat-oidc dev --login-page follow`."""
-    binary = Path(os.environ.get("WECHAT_OIDC_BIN", str(DEFAULT_BIN)))
-    root = tmp_path_factory.mktemp("follow-login")
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    log = open(root / "dev.log", "wb")
-    process = subprocess.Popen(
-        [str(binary), "dev", "--port", str(port), "--data-dir", str(root / "data"), "--keys-dir", str(root / "keys"),
-         "--login-page", "follow"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"dev exited with {process.returncode}: {(root / 'dev.log').read_text(errors='replace')[-3000:]}")
-            try:
-                if requests.get(issuer + "/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dev --login-page follow did not start")
-            time.sleep(0.25)
+    with running_dev(tmp_path_factory.mktemp("follow-login"), "--login-page", "follow") as issuer:
         yield issuer
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def push(issuer: str, xml: str) -> requests.Response:

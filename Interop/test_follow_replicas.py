@@ -14,20 +14,17 @@ Needs `WECHAT_OIDC_TEST_POSTGRES_URL` and `psql`, like `test_replicas.py`.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
-import subprocess
 import threading
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
-from interop_support import DEFAULT_BIN, HTTP_TIMEOUT, STARTUP_TIMEOUT, free_port
-from test_replicas import POSTGRES_URL, Cluster, _client, _jwt_part, _token, _wait_for, pytestmark  # noqa: F401
+from interop_support import HTTP_TIMEOUT
+from test_replicas import Cluster, _client, _jwt_part, _token, pytestmark, run_cluster  # noqa: F401
 
 OA_APPID = "wx7a1e4c9b2d6f0a35"
 OA_SECRET = "9f2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e"
@@ -48,56 +45,7 @@ class FollowCluster(Cluster):
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    binary = Path(os.environ.get("WECHAT_OIDC_BIN", str(DEFAULT_BIN)))
-    root = tmp_path_factory.mktemp("follow-replicas")
-    schema = "follow_" + secrets.token_hex(4)
-    psql_url = POSTGRES_URL.split("?", 1)[0]
-    subprocess.run(["psql", psql_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"CREATE SCHEMA {schema}"], check=True, timeout=60)
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    ports = [free_port() for _ in range(3)]
-    simulator_port = free_port()
-    cluster = FollowCluster(binary, root, f"{POSTGRES_URL}{separator}schema={schema}", ports[0], ports,
-                            f"http://127.0.0.1:{simulator_port}")
-    logs = []
-    try:
-        sim_log = open(root / "simulator.log", "wb")
-        logs.append(sim_log)
-        simulator_process = subprocess.Popen(
-            [str(binary), "simulator", "--port", str(simulator_port), "--callback-domain", f"127.0.0.1:{ports[0]}"],
-            stdin=subprocess.DEVNULL, stdout=sim_log, stderr=subprocess.STDOUT,
-        )
-        cluster.processes.append(simulator_process)
-        cluster.cli("migrate")
-        for index, port in enumerate(ports):
-            log = open(root / f"replica-{index}.log", "wb")
-            logs.append(log)
-            cluster.processes.append(subprocess.Popen(
-                [str(binary), "serve"], env=cluster.env(port), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            ))
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            try:
-                requests.get(cluster.simulator + "/", timeout=2)
-                break
-            except requests.RequestException:
-                if simulator_process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the simulator did not start:\n{cluster.log_tail()}")
-                time.sleep(0.25)
-        for index, port in enumerate(ports):
-            _wait_for(f"http://127.0.0.1:{port}/readyz", cluster.processes[index + 1], cluster)
-        yield cluster
-    finally:
-        for process in cluster.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in cluster.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
-        subprocess.run(["psql", psql_url, "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], timeout=60)
+    yield from run_cluster(tmp_path_factory.mktemp("follow-replicas"), FollowCluster, "follow_", [])
 
 
 def _replica(cluster: Cluster, index: int) -> str:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
-import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from interop_support import DEFAULT_BIN, REPO, STARTUP_TIMEOUT, free_port
+from interop_support import REPO, running_dev
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -37,37 +35,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
     """`wechat-oidc dev --login-page embedded`, without auto-approval (a person confirms)."""
-    binary = Path(os.environ.get("WECHAT_OIDC_BIN", str(DEFAULT_BIN)))
-    root = tmp_path_factory.mktemp("login-page")
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    log = open(root / "dev.log", "wb")
-    process = subprocess.Popen(
-        [str(binary), "dev", "--port", str(port), "--data-dir", str(root / "data"), "--keys-dir", str(root / "keys"),
-         "--login-page", "embedded"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"dev exited with {process.returncode}: {(root / 'dev.log').read_text(errors='replace')[-3000:]}")
-            try:
-                if requests.get(issuer + "/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("dev --login-page embedded did not start")
-            time.sleep(0.25)
+    with running_dev(tmp_path_factory.mktemp("login-page"), "--login-page", "embedded") as issuer:
         yield issuer
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "

@@ -97,11 +97,12 @@ def _wait_for(url: str, process: subprocess.Popen, cluster: Cluster) -> None:
     pytest.fail(f"{url} did not answer within {STARTUP_TIMEOUT:.0f} s:\n{cluster.log_tail()}")
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def run_cluster(root: Path, cluster_type: type[Cluster], schema_prefix: str, simulator_args: list[str]):
+    """A simulator process and three `serve` replicas (of `cluster_type`, whose `env` they get) on
+    a fresh schema of the test database, migrated once before they start; yields the cluster
+    once every replica is ready, then stops them and drops the schema."""
     binary = Path(os.environ.get("WECHAT_OIDC_BIN", str(DEFAULT_BIN)))
-    root = tmp_path_factory.mktemp("replicas")
-    schema = "replicas_" + secrets.token_hex(4)
+    schema = schema_prefix + secrets.token_hex(4)
     psql_url = POSTGRES_URL.split("?", 1)[0]
     subprocess.run(["psql", psql_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"CREATE SCHEMA {schema}"], check=True, timeout=60)
     separator = "&" if "?" in POSTGRES_URL else "?"
@@ -109,13 +110,13 @@ def cluster(tmp_path_factory):
     ports = [free_port() for _ in range(3)]
     simulator_port = free_port()
     simulator = f"http://127.0.0.1:{simulator_port}"
-    cluster = Cluster(binary, root, database_url, ports[0], ports, simulator)
+    cluster = cluster_type(binary, root, database_url, ports[0], ports, simulator)
     logs = []
     try:
         sim_log = open(root / "simulator.log", "wb")
         logs.append(sim_log)
         simulator_process = subprocess.Popen(
-            [str(binary), "simulator", "--port", str(simulator_port), "--callback-domain", f"127.0.0.1:{ports[0]}", "--auto-approve", "alice"],
+            [str(binary), "simulator", "--port", str(simulator_port), "--callback-domain", f"127.0.0.1:{ports[0]}", *simulator_args],
             stdin=subprocess.DEVNULL, stdout=sim_log, stderr=subprocess.STDOUT,
         )
         cluster.processes.append(simulator_process)
@@ -151,6 +152,11 @@ def cluster(tmp_path_factory):
         for log in logs:
             log.close()
         subprocess.run(["psql", psql_url, "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], timeout=60)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    yield from run_cluster(tmp_path_factory.mktemp("replicas"), Cluster, "replicas_", ["--auto-approve", "alice"])
 
 
 def _client(cluster: Cluster) -> dict:

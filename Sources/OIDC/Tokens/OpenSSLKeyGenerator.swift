@@ -5,7 +5,7 @@ import COpenSSL
 /// CPU per 2048-bit key — on the cooperative thread pool that async code shares.
 enum OpenSSLKeyGenerator {
     /// A new RSA private key of `bits` (public exponent 65537) as unencrypted PKCS#8 PEM
-    /// (`-----BEGIN PRIVATE KEY-----`).
+    /// (a PEM `PRIVATE KEY` block).
     static func rsaPKCS8PEM(bits: Int32 = 2048) throws -> String {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nil) else {
             throw SigningKeyError.unreadableKey("EVP_PKEY_CTX_new_id failed")

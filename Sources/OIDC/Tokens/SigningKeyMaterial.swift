@@ -56,7 +56,7 @@ public struct SigningKeyMaterial: Sendable {
         try generate(.rs256)
     }
 
-    /// A new private key for `algorithm` as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), with its
+    /// A new private key for `algorithm` as PKCS#8 PEM (a PEM `PRIVATE KEY` block), with its
     /// `kid`, the RFC 7638 thumbprint of its public JWK: RSA-2048 for RS256 and PS256, P-256 for
     /// ES256.
     public static func generate(_ algorithm: SigningAlgorithm) throws -> (kid: String, pem: String) {

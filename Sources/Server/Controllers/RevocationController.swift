@@ -25,11 +25,11 @@ struct RevocationController: Sendable {
     }
 
     func handle(_ request: inout Request) async throws -> Response {
-        guard let parameters = try await HTTPHelpers.formParameters(&request, limit: env.settings.maxBodySize) else {
-            return reply(.invalidRequest("the body must be application/x-www-form-urlencoded"))
+        let form: [String: String]
+        switch try await HTTPHelpers.singleValuedForm(&request, limit: env.settings.maxBodySize) {
+        case .failure(let error): return reply(error)
+        case .success(let parameters): form = parameters
         }
-        let (form, repeated) = HTTPHelpers.dictionary(parameters)
-        if let name = repeated.sorted().first { return reply(.invalidRequest("parameter \(name) was sent more than once")) }
         let client: ClientDescription
         switch try await ClientAuthenticator(env: env).authenticate(
             authorizationHeader: request.headers[.authorization], form: form, endpoint: ProviderMetadata.Path.revocation

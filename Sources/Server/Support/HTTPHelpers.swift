@@ -65,6 +65,21 @@ enum HTTPHelpers {
         return FormEncoding.parse(text)
     }
 
+    /// The body of a client's POST to an OAuth endpoint (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
+    /// §2.1, RFC 9126 §2.1): `application/x-www-form-urlencoded` up to `limit` bytes, each
+    /// parameter once ("Request and response parameters MUST NOT be included more than once",
+    /// RFC 6749 §3.1). Otherwise the `invalid_request` to answer.
+    static func singleValuedForm(_ request: inout Request, limit: Int) async throws -> Result<[String: String], OAuthError> {
+        guard let parameters = try await formParameters(&request, limit: limit) else {
+            return .failure(.invalidRequest("the body must be application/x-www-form-urlencoded"))
+        }
+        let (form, repeated) = dictionary(parameters)
+        if let name = repeated.sorted().first {
+            return .failure(.invalidRequest("parameter \(name) was sent more than once"))
+        }
+        return .success(form)
+    }
+
     /// Whether a `Content-Type` value names `application/x-www-form-urlencoded` (case-insensitive,
     /// parameters and surrounding spaces or tabs ignored), compared on bytes without Foundation.
     static func isFormURLEncoded(_ contentType: String) -> Bool {

@@ -52,30 +52,42 @@ struct EmbeddedLoginPage {
         pages: PageRenderer, client: ClientDescription, qrURL: String, language: LoginPageLanguage,
         expiresIn: Int, authorizationEndpoint: String, parameters: [(name: String, value: String)]
     ) -> Response {
-        let clientName = client.name
-        let texts = texts(language, clientName: clientName)
+        let texts = texts(language, clientName: client.name)
+        var values = frameValues(client: client, language: language, authorizationEndpoint: authorizationEndpoint, parameters: parameters)
+        values.merge([
+            "title": texts.title, "heading": texts.heading, "qrURL": qrURL, "qrTitle": texts.qrTitle,
+            "waitingText": texts.waiting, "expiredText": texts.expired, "expiresIn": String(expiresIn), "script": script,
+        ]) { _, new in new }
+        var response = pages.render("login", values, extraScriptHash: scriptHash, frameSource: origin(of: qrURL))
+        response.headers[HTTPField.Name("Content-Language")!] = language.htmlLang
+        return response
+    }
+
+    /// What every login page shows around its QR, in `language`: the client (name, logo, privacy
+    /// policy, terms), the links that start the same request again (a fresh QR, the other
+    /// language), and the page's language.
+    static func frameValues(
+        client: ClientDescription, language: LoginPageLanguage, authorizationEndpoint: String,
+        parameters: [(name: String, value: String)]
+    ) -> [String: Any] {
+        let texts = texts(language, clientName: client.name)
         let other: LoginPageLanguage = language == .zh ? .en : .zh
         func restart(uiLocales: String?) -> String {
             var pairs = parameters.filter { $0.name != "ui_locales" }.map { ($0.name, $0.value) }
             if let uiLocales { pairs.append(("ui_locales", uiLocales)) }
             return AuthorizationResponse.append(pairs, to: authorizationEndpoint)
         }
-        let keepsLocales = parameters.first { $0.name == "ui_locales" }?.value
         var values: [String: Any] = [
-            "htmlLang": language.htmlLang, "title": texts.title, "heading": texts.heading,
-            "clientName": clientName, "continueTo": texts.continueTo, "qrURL": qrURL, "qrTitle": texts.qrTitle,
-            "waitingText": texts.waiting, "expiredText": texts.expired, "refreshText": texts.refresh,
-            "refreshURL": restart(uiLocales: keepsLocales), "expiresIn": String(expiresIn),
+            "htmlLang": language.htmlLang, "clientName": client.name, "continueTo": texts.continueTo,
+            "refreshText": texts.refresh, "refreshURL": restart(uiLocales: parameters.first { $0.name == "ui_locales" }?.value),
             "policyText": texts.policy, "tosText": texts.terms,
             "otherLanguageURL": restart(uiLocales: other.htmlLang), "otherLanguageTag": other.htmlLang,
-            "otherLanguageText": texts.otherLanguage, "script": script,
+            "otherLanguageText": texts.otherLanguage,
         ]
         if let logo = client.metadata.logoURI?.nonEmpty { values["logoURI"] = logo }
         if let policy = client.metadata.policyURI?.nonEmpty { values["policyURI"] = policy }
         if let terms = client.metadata.tosURI?.nonEmpty { values["tosURI"] = terms }
-        var response = pages.render("login", values, extraScriptHash: scriptHash, frameSource: origin(of: qrURL))
-        response.headers[HTTPField.Name("Content-Language")!] = language.htmlLang
-        return response
+        return values
     }
 
     /// `scheme://host[:port]` of a URL, for `frame-src`.

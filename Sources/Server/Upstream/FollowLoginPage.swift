@@ -60,26 +60,15 @@ struct FollowLoginPage {
     ) -> Response {
         let shared = EmbeddedLoginPage.texts(language, clientName: client.name)
         let texts = texts(language)
-        let other: LoginPageLanguage = language == .zh ? .en : .zh
-        func restart(uiLocales: String?) -> String {
-            var pairs = parameters.filter { $0.name != "ui_locales" }.map { ($0.name, $0.value) }
-            if let uiLocales { pairs.append(("ui_locales", uiLocales)) }
-            return AuthorizationResponse.append(pairs, to: authorizationEndpoint)
-        }
-        let keepsLocales = parameters.first { $0.name == "ui_locales" }?.value
-        var values: [String: Any] = [
-            "htmlLang": language.htmlLang, "title": texts.title, "heading": texts.heading,
-            "clientName": client.name, "continueTo": shared.continueTo, "qrImageURL": qrImageURL, "qrTitle": texts.qrTitle,
-            "waitingText": texts.waiting, "expiredText": shared.expired, "refreshText": shared.refresh, "scannedText": texts.scanned,
+        var values = EmbeddedLoginPage.frameValues(
+            client: client, language: language, authorizationEndpoint: authorizationEndpoint, parameters: parameters
+        )
+        values.merge([
+            "title": texts.title, "heading": texts.heading, "qrImageURL": qrImageURL, "qrTitle": texts.qrTitle,
+            "waitingText": texts.waiting, "expiredText": shared.expired, "scannedText": texts.scanned,
             "statusURL": statusPath + "?scene=" + scene, "completeURL": completePath + "?scene=" + scene,
-            "refreshURL": restart(uiLocales: keepsLocales), "expiresIn": String(expiresIn),
-            "policyText": shared.policy, "tosText": shared.terms,
-            "otherLanguageURL": restart(uiLocales: other.htmlLang), "otherLanguageTag": other.htmlLang,
-            "otherLanguageText": shared.otherLanguage, "script": script,
-        ]
-        if let logo = client.metadata.logoURI?.nonEmpty { values["logoURI"] = logo }
-        if let policy = client.metadata.policyURI?.nonEmpty { values["policyURI"] = policy }
-        if let terms = client.metadata.tosURI?.nonEmpty { values["tosURI"] = terms }
+            "expiresIn": String(expiresIn), "script": script,
+        ]) { _, new in new }
         var response = pages.render("login", values, extraScriptHash: scriptHash, connectSelf: true)
         response.headers[HTTPField.Name("Content-Language")!] = language.htmlLang
         return response
