@@ -22,11 +22,10 @@ public struct ClientCredentials: Sendable, Equatable {
         let bodyID = form["client_id"].flatMap { $0.isEmpty ? nil : $0 }
         let bodySecret = form["client_secret"].flatMap { $0.isEmpty ? nil : $0 }
         if let header = authorizationHeader {
-            guard header.count > 6, header.prefix(6).lowercased() == "basic " else {
+            guard let encoded = basicCredentials(header) else {
                 return .failure(.invalidClient("unsupported Authorization scheme"))
             }
-            let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
-            guard let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8),
+            guard let data = Data(base64Encoded: String(encoded)), let decoded = String(validating: data, as: UTF8.self),
                   let colon = decoded.firstIndex(of: ":"),
                   let id = FormEncoding.decode(decoded[..<colon]),
                   let secret = FormEncoding.decode(decoded[decoded.index(after: colon)...]),
@@ -49,6 +48,23 @@ public struct ClientCredentials: Sendable, Equatable {
             return .success(ClientCredentials(clientID: bodyID, secret: bodySecret, method: .post))
         }
         return .success(ClientCredentials(clientID: bodyID, secret: nil, method: .none))
+    }
+
+    /// The token68 of a `Basic` Authorization header (RFC 7617 §2; the scheme name is
+    /// case-insensitive, RFC 7235 §2.1), without the spaces or tabs around it; `nil` for another
+    /// scheme or an empty one. Read on bytes: it runs on every token request.
+    static func basicCredentials(_ header: String) -> Substring? {
+        let scheme = "basic ".utf8
+        let utf8 = header.utf8
+        guard utf8.count > scheme.count,
+              zip(utf8, scheme).allSatisfy({ byte, wanted in byte == wanted || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == wanted) })
+        else { return nil }
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        var rest = utf8.dropFirst(scheme.count)
+        while let first = rest.first, isBlank(first) { rest = rest.dropFirst() }
+        while let last = rest.last, isBlank(last) { rest = rest.dropLast() }
+        guard !rest.isEmpty else { return nil }
+        return Substring(rest)
     }
 
     /// Checks the credentials against the registered client. Confidential clients prove their

@@ -29,8 +29,9 @@ public enum FormEncoding {
 
     /// Parses `a=1&b=2` into ordered pairs; `nil` when any component is malformed. Splits on the
     /// bytes `&` and `=` (WHATWG URL §5.1), working on UTF-8 throughout: a request body is parsed
-    /// on every token exchange.
-    public static func parse(_ body: some StringProtocol) -> [(name: String, value: String)]? {
+    /// on every token exchange (taking a `String`, not any `StringProtocol`, so the parser is
+    /// compiled for it rather than run generically from other modules).
+    public static func parse(_ body: String) -> [(name: String, value: String)]? {
         var result: [(name: String, value: String)] = []
         for pair in body.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let name: String?
@@ -46,6 +47,11 @@ public enum FormEncoding {
             result.append((name, value))
         }
         return result
+    }
+
+    /// `parse(_:)` of a slice of a string (a URL's query, say).
+    public static func parse(_ body: Substring) -> [(name: String, value: String)]? {
+        parse(String(body))
     }
 
     /// Decodes the UTF-8 of a component taken from a Swift string (so split only at ASCII bytes,

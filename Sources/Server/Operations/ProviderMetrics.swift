@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The provider's Prometheus metrics, one registry per running application (so tests and
 /// several applications in one process never share counters), served at `/metrics` in the
@@ -48,18 +49,41 @@ public final class ProviderMetrics: Sendable {
         )
     }
 
+    /// The series of one route, method and status.
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    /// The series already made, so a request or an issued token finds its counter in one
+    /// dictionary lookup instead of building the metric's name and labels again (the labels are
+    /// bounded, see above, and so are these).
+    private let requestSeries = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+    private let tokenSeries = Mutex<[[String]: Counter]>([:])
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
 
     /// One HTTP request: `route` is the matched router pattern (`unmatched` when none matched).
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.requestDuration, labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = RequestSeries(route: route, method: method, status: status)
+        let (counter, histogram) = requestSeries.withLock { series in
+            if let known = series[key] { return known }
+            let made = (
+                registry.makeCounter(
+                    descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]
+                ),
+                registry.makeDurationHistogram(
+                    descriptor: Self.requestDuration, labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
+                )
+            )
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// One login through a WeChat door (`door`: the `amr` value of the door; `outcome`:
@@ -75,7 +99,12 @@ public final class ProviderMetrics: Sendable {
 
     /// Tokens handed to a client (`kind`: `access_token`, `id_token`, `refresh_token`).
     func recordTokenIssued(grantType: String, kind: String) {
-        registry.makeCounter(descriptor: Self.tokensIssued, labels: [("grant_type", grantType), ("kind", kind)]).increment()
+        tokenSeries.withLock { series in
+            if let known = series[[grantType, kind]] { return known }
+            let made = registry.makeCounter(descriptor: Self.tokensIssued, labels: [("grant_type", grantType), ("kind", kind)])
+            series[[grantType, kind]] = made
+            return made
+        }.increment()
     }
 
     /// The exposition text (Prometheus text format 0.0.4).

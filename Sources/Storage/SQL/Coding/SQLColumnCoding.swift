@@ -35,18 +35,23 @@ enum SQLColumnCoding {
 
     /// Parses hexadecimal (either case); throws `StorageError.backend` for anything else.
     static func data(hex: String) throws -> Data {
-        let utf8 = Array(hex.utf8)
+        let utf8 = hex.utf8
         guard utf8.count % 2 == 0 else { throw StorageError.backend("stored hash has odd length") }
-        var data = Data(capacity: utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                throw StorageError.backend("stored hash is not hexadecimal")
+        // Bytes collected in an array and turned into `Data` once: appending to `Data` byte by
+        // byte costs a call per byte (read on every token request).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count / 2)
+        var high: UInt8?
+        for character in utf8 {
+            guard let value = nibble(character) else { throw StorageError.backend("stored hash is not hexadecimal") }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
             }
-            data.append(high << 4 | low)
-            index += 2
         }
-        return data
+        return Data(bytes)
     }
 
     private static func nibble(_ character: UInt8) -> UInt8? {
