@@ -68,7 +68,6 @@ struct ClientsCLITests {
             let rotated = try await Self.clients(["rotate-secret", id, "--json"], cluster: cluster)
             #expect(rotated.status == 0, "\(rotated.stderr)")
             let newSecret = try #require(rotated.json["client_secret"] as? String)
-            try await Task.sleep(for: .milliseconds(1100)) // the token endpoint's client cache
             #expect(try await exchange(p, rp, assertion: try await ClientSigner.signHS256(claims(p, rp), secret: newSecret)) == 200)
             #expect(try await exchange(p, rp, assertion: try await ClientSigner.signHS256(claims(p, rp), secret: secret)) == 401)
         }

@@ -26,11 +26,20 @@ struct TokenController: Sendable {
         guard let grantType = form["grant_type"], !grantType.isEmpty else {
             return reply(.invalidRequest("grant_type is missing"))
         }
-        let client: ClientDescription
-        switch try await ClientAuthenticator(env: env).authenticate(authorizationHeader: request.headers[.authorization], form: form) {
+        // The code grant may authenticate against a remembered client, confirmed by the
+        // statement that redeems the code (`VerifiedClientCache`); the other grants read it.
+        let provisional: ClientAuthenticator.Provisional
+        let authenticator = ClientAuthenticator(env: env)
+        let authorization = request.headers[.authorization]
+        let authentication = grantType == "authorization_code"
+            ? try await authenticator.authenticateProvisionally(authorizationHeader: authorization, form: form)
+            : try await authenticator.authenticate(authorizationHeader: authorization, form: form)
+                .map({ ClientAuthenticator.Provisional(client: $0, unverifiedVersion: nil, credentials: nil) })
+        switch authentication {
         case .failure(let error): return reply(error)
-        case .success(let authenticated): client = authenticated
+        case .success(let authenticated): provisional = authenticated
         }
+        let client = provisional.client
         // Counted per authenticated client, so nobody can spend another client's allowance.
         if let retryAfter = env.rateLimits.clientRetryAfter(client.id) {
             return RateLimits.tooManyRequestsJSON(retryAfter: retryAfter)
@@ -38,7 +47,7 @@ struct TokenController: Sendable {
         let outcome: Result<TokenResponse, OAuthError>
         switch grantType {
         case "authorization_code":
-            outcome = try await AuthorizationCodeExchange(env: env).exchange(form: form, client: client)
+            outcome = try await AuthorizationCodeExchange(env: env).exchange(form: form, client: provisional)
         case "refresh_token":
             // RFC 6749 §5.2 unauthorized_client: "not authorized to use this authorization grant type".
             guard client.allows(grantType: "refresh_token") else {

@@ -6,13 +6,31 @@ import Storage
 struct AuthorizationCodeExchange: Sendable {
     let env: ProviderEnvironment
 
-    func exchange(form: [String: String], client: ClientDescription) async throws -> Result<TokenResponse, OAuthError> {
+    func exchange(form: [String: String], client provisional: ClientAuthenticator.Provisional) async throws -> Result<TokenResponse, OAuthError> {
         guard let code = form["code"], !code.isEmpty else {
             return .failure(.invalidRequest("code is missing"))
         }
         let now = env.clock.now()
+        var client = provisional.client
+        let consumption: CodeConsumption
+        if let version = provisional.unverifiedVersion, let credentials = provisional.credentials {
+            let (outcome, storedVersion) = try await env.stores.codes.consume(
+                codeHash: SecretHash.sha256(code), now: now, versionOfClient: client.id
+            )
+            consumption = outcome
+            if storedVersion != version {
+                // The remembered client is no longer the stored one (rotated, updated or
+                // deleted): nothing is issued before the credentials pass against the database.
+                switch try await ClientAuthenticator(env: env).verify(credentials) {
+                case .failure(let error): return .failure(error)
+                case .success(let stored): client = stored
+                }
+            }
+        } else {
+            consumption = try await env.stores.codes.consume(codeHash: SecretHash.sha256(code), now: now)
+        }
         let record: AuthorizationCodeRecord
-        switch try await env.stores.codes.consume(codeHash: SecretHash.sha256(code), now: now) {
+        switch consumption {
         case .notFound:
             return .failure(.invalidGrant("the code is invalid"))
         case .expired:

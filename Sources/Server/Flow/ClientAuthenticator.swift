@@ -28,12 +28,60 @@ struct ClientAuthenticator: Sendable {
         case .failure(let error):
             return .failure(error)
         case .success(let credentials):
-            let client = try await env.client(id: credentials.clientID)
-            if let client, credentials.method != .none, client.authMethod != .clientSecretBasic, client.authMethod != .clientSecretPost {
-                return .failure(.invalidClient("this client must authenticate with \(client.authMethod.rawValue)"))
-            }
-            return credentials.authenticate(against: client)
+            return Self.check(credentials, against: try await env.client(id: credentials.clientID))
         }
+    }
+
+    /// A client authenticated at the token endpoint for the `authorization_code` grant.
+    struct Provisional: Sendable {
+        let client: ClientDescription
+        /// Set when `client` is the copy remembered in `VerifiedClientCache`, read at this
+        /// version: the code redemption must find the stored client still at it, or call
+        /// `verify(_:)`. `nil` when the client was read from the database for this request.
+        let unverifiedVersion: Int64?
+        let credentials: ClientCredentials?
+    }
+
+    /// `authenticate(authorizationHeader:form:)`, except that a secret (or a public client's
+    /// `none`) matching the remembered copy of the client is accepted provisionally, to be
+    /// confirmed by the statement that redeems the code (see `VerifiedClientCache`). Anything
+    /// else — another secret, an assertion, an unknown client — is checked against the database.
+    func authenticateProvisionally(authorizationHeader: String?, form: [String: String]) async throws -> Result<Provisional, OAuthError> {
+        if form["client_assertion"] != nil || form["client_assertion_type"] != nil {
+            return try await authenticate(authorizationHeader: authorizationHeader, form: form)
+                .map { Provisional(client: $0, unverifiedVersion: nil, credentials: nil) }
+        }
+        let credentials: ClientCredentials
+        switch ClientCredentials.extract(authorizationHeader: authorizationHeader, form: form) {
+        case .failure(let error): return .failure(error)
+        case .success(let extracted): credentials = extracted
+        }
+        if let remembered = env.verifiedClients.entry(clientID: credentials.clientID),
+           case .success(let client) = Self.check(credentials, against: remembered.client)
+        {
+            return .success(Provisional(client: client, unverifiedVersion: remembered.version, credentials: credentials))
+        }
+        return try await verify(credentials).map { Provisional(client: $0, unverifiedVersion: nil, credentials: credentials) }
+    }
+
+    /// Authenticates `credentials` against the client as stored now, and remembers what was read.
+    func verify(_ credentials: ClientCredentials) async throws -> Result<ClientDescription, OAuthError> {
+        let stored = try await env.registeredClientAndVersion(id: credentials.clientID)
+        if let stored {
+            env.verifiedClients.remember(stored)
+        } else {
+            env.verifiedClients.forget(clientID: credentials.clientID)
+        }
+        return Self.check(credentials, against: stored?.client)
+    }
+
+    /// A client that registered a secret method (basic and post stand in for each other) or
+    /// none; the JWT methods must send their assertion.
+    private static func check(_ credentials: ClientCredentials, against client: ClientDescription?) -> Result<ClientDescription, OAuthError> {
+        if let client, credentials.method != .none, client.authMethod != .clientSecretBasic, client.authMethod != .clientSecretPost {
+            return .failure(.invalidClient("this client must authenticate with \(client.authMethod.rawValue)"))
+        }
+        return credentials.authenticate(against: client)
     }
 
     /// RFC 7523 §2.2 / RFC 7521 §4.2: `client_assertion_type` and `client_assertion`.

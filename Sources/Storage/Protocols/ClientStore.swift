@@ -5,7 +5,9 @@ public protocol ClientStore: Sendable {
     func find(id: String) async throws -> ClientRecord?
     /// All clients, oldest first.
     func list() async throws -> [ClientRecord]
-    /// Replaces a client's mutable fields; returns `false` when it does not exist.
+    /// Replaces a client's mutable fields; returns `false` when it does not exist. The stored
+    /// `updatedAt` always moves forward (to `client.updatedAt`, or one millisecond past the
+    /// stored value when that is not later), so every update changes `ClientRecord.version`.
     @discardableResult func update(_ client: ClientRecord) async throws -> Bool
     /// Returns `false` when it did not exist.
     @discardableResult func delete(id: String) async throws -> Bool

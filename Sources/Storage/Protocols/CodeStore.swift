@@ -19,6 +19,10 @@ public protocol CodeStore: Sendable {
     /// A code is expired at `now` when `expiresAt <= now`; a consumed code reports `.replayed`
     /// even after it expired (until `purgeExpired` removes it).
     func consume(codeHash: Data, now: Date) async throws -> CodeConsumption
+    /// `consume(codeHash:now:)`, also answering, read in the same statement, the current
+    /// `ClientRecord.version` of client `clientID` (`nil` when it no longer exists) — the
+    /// token endpoint's check that the client it authenticated from memory is still the stored one.
+    func consume(codeHash: Data, now: Date, versionOfClient clientID: String) async throws -> (CodeConsumption, clientVersion: Int64?)
     /// Removes codes expired before `now` (consumed ones are kept until then, for replay detection).
     @discardableResult func purgeExpired(now: Date) async throws -> Int
 }

@@ -55,5 +55,24 @@ enum ClientStoreChecks {
             #expect(try await stores.clients.delete(id: "client-1") == false)
             #expect(try await stores.clients.list().isEmpty)
         },
-    ]
+            .init("clients: every update moves the version forward, even within the same millisecond") { stores in
+            try await stores.clients.create(Fixtures.client())
+            let created = try #require(try await stores.clients.find(id: "client-1"))
+            var changed = created
+            changed.secretHash = Fixtures.hash("rotated")
+            // The same updatedAt as stored: the version still moves.
+            #expect(try await stores.clients.update(changed) == true)
+            let first = try #require(try await stores.clients.find(id: "client-1"))
+            #expect(first.version == created.version + 1)
+            #expect(first.secretHash == Fixtures.hash("rotated"))
+            // An earlier clock: forward again by one millisecond.
+            changed.updatedAt = Fixtures.at(-50)
+            #expect(try await stores.clients.update(changed) == true)
+            #expect(try await stores.clients.find(id: "client-1")?.version == first.version + 1)
+            // A later clock is taken as is.
+            changed.updatedAt = Fixtures.at(100)
+            #expect(try await stores.clients.update(changed) == true)
+            #expect(try await stores.clients.find(id: "client-1")?.version == Fixtures.client(createdAt: Fixtures.at(100)).version)
+        },
+]
 }

@@ -85,5 +85,34 @@ enum CodeStoreChecks {
             consumed.consumedAt = Fixtures.at(20)
             #expect(try await stores.codes.consume(codeHash: live.codeHash, now: Fixtures.at(20)) == .consumed(consumed))
         },
-    ]
+            .init("codes: consume with the client's version reads it in the same step, for every outcome") { stores in
+            try await Fixtures.seed(stores)
+            let version = try #require(try await stores.clients.find(id: "client-1")).version
+            let code = Fixtures.code("versioned")
+            try await stores.codes.create(code)
+            var consumed = code
+            consumed.consumedAt = Fixtures.at(5)
+            let first = try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(5), versionOfClient: "client-1")
+            #expect(first.0 == .consumed(consumed))
+            #expect(first.clientVersion == version)
+            let replay = try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(6), versionOfClient: "client-1")
+            #expect(replay.0 == .replayed(consumed))
+            #expect(replay.clientVersion == version)
+            let unknown = try await stores.codes.consume(codeHash: Fixtures.hash("nope"), now: Fixtures.at(6), versionOfClient: "client-1")
+            #expect(unknown.0 == .notFound)
+            #expect(unknown.clientVersion == version)
+            // An updated client has another version; a deleted one has none.
+            let stored = try #require(try await stores.clients.find(id: "client-1"))
+            #expect(try await stores.clients.update(stored) == true)
+            let again = Fixtures.code("after-update")
+            try await stores.codes.create(again)
+            let afterUpdate = try await stores.codes.consume(codeHash: again.codeHash, now: Fixtures.at(7), versionOfClient: "client-1")
+            #expect(afterUpdate.clientVersion == version + 1)
+            let other = Fixtures.code("ghost")
+            try await stores.codes.create(other)
+            let ghost = try await stores.codes.consume(codeHash: other.codeHash, now: Fixtures.at(8), versionOfClient: "no-such-client")
+            #expect(ghost.clientVersion == nil)
+            if case .consumed = ghost.0 {} else { Issue.record("expected the code to be consumed, got \(ghost.0)") }
+        },
+]
 }

@@ -7,6 +7,10 @@ import SQLKit
 struct SQLClientStore: ClientStore {
     let executor: any SQLExecutor
 
+    /// Client metadata documents already decoded, by their stored text (read on every token
+    /// request; the text is the key, so an updated client is decoded afresh).
+    private static let decodedMetadata = DecodedJSONMemo<ClientMetadata>(capacity: 1_024)
+
     func create(_ client: ClientRecord) async throws {
         let values = try Self.values(client)
         let inserted = try await executor.run { database in
@@ -23,12 +27,18 @@ struct SQLClientStore: ClientStore {
         guard inserted != nil else { throw StorageError.conflict("client \(client.id) already exists") }
     }
 
+    /// Runs on every token request, so the statement is written out rather than built (SQL
+    /// shared by SQLite and PostgreSQL, binds placed by the dialect).
     func find(id: String) async throws -> ClientRecord? {
         try await executor.run { database in
-            try await database.select().column("*").from("clients").where("id", .equal, id).first()
+            try await database.raw("SELECT \(unsafeRaw: Self.columns) FROM clients WHERE id = \(bind: id)").first()
                 .map(Self.record(from:))
         }
     }
+
+    /// Every column `record(from:)` reads.
+    private static let columns = "id, name, secret_hash, redirect_uris, auth_method, metadata, registration_token_hash, "
+        + "sealed_secret, created_at, updated_at"
 
     func list() async throws -> [ClientRecord] {
         try await executor.run { database in
@@ -45,18 +55,14 @@ struct SQLClientStore: ClientStore {
         let registrationTokenHash = SQLColumnCoding.hex(client.registrationTokenHash)
         let updatedAt = SQLColumnCoding.millis(client.updatedAt)
         return try await executor.run { database in
-            try await database.update("clients")
-                .set("name", to: client.name)
-                .set("secret_hash", to: secretHash)
-                .set("redirect_uris", to: redirectURIs)
-                .set("auth_method", to: client.authMethod.rawValue)
-                .set("metadata", to: metadata)
-                .set("registration_token_hash", to: registrationTokenHash)
-                .set("sealed_secret", to: client.sealedSecret)
-                .set("updated_at", to: updatedAt)
-                .where("id", .equal, client.id)
-                .returning("id")
-                .first() != nil
+            try await database.raw("""
+                UPDATE clients SET name = \(bind: client.name), secret_hash = \(bind: secretHash), \
+                redirect_uris = \(bind: redirectURIs), auth_method = \(bind: client.authMethod.rawValue), \
+                metadata = \(bind: metadata), registration_token_hash = \(bind: registrationTokenHash), \
+                sealed_secret = \(bind: client.sealedSecret), \
+                updated_at = CASE WHEN updated_at >= \(bind: updatedAt) THEN updated_at + 1 ELSE \(bind: updatedAt) END \
+                WHERE id = \(bind: client.id) RETURNING id
+                """).first() != nil
         }
     }
 
@@ -83,7 +89,7 @@ struct SQLClientStore: ClientStore {
             secretHash: try row.optionalHexData("secret_hash"),
             redirectURIs: try row.stringList("redirect_uris"),
             authMethod: try row.enumValue("auth_method", as: ClientRecord.AuthMethod.self),
-            metadata: try SQLColumnCoding.decodeJSON(ClientMetadata.self, from: try row.string("metadata")),
+            metadata: try decodedMetadata.decode(try row.string("metadata")),
             registrationTokenHash: try row.optionalHexData("registration_token_hash"),
             sealedSecret: try row.optionalString("sealed_secret"),
             createdAt: try row.date("created_at"),
