@@ -20,15 +20,22 @@ public final class OpenSSLRSASigner: JWSSigner {
         case pss
     }
 
-    /// One parsed key, freed with its slot.
+    /// One parsed key and a signing context prepared for it (padding and digest set once, as
+    /// `openssl speed` does: `EVP_PKEY_sign` may be called again and again on it), freed with
+    /// its slot.
     private final class Handle {
         let key: OpaquePointer
+        let context: OpaquePointer
 
-        init(key: OpaquePointer) {
+        init(key: OpaquePointer, context: OpaquePointer) {
             self.key = key
+            self.context = context
         }
 
-        deinit { EVP_PKEY_free(key) }
+        deinit {
+            EVP_PKEY_CTX_free(context)
+            EVP_PKEY_free(key)
+        }
     }
 
     /// One lock-guarded handle.
@@ -67,7 +74,7 @@ public final class OpenSSLRSASigner: JWSSigner {
     public init(pem: String, padding: Padding, parallelism: Int = OpenSSLRSASigner.defaultParallelism) throws {
         var slots: [Slot] = []
         for _ in 0..<max(1, parallelism) {
-            slots.append(Slot(try Self.parse(pem: pem)))
+            slots.append(Slot(try Self.parse(pem: pem, padding: padding)))
         }
         self.slots = slots
         self.padding = padding
@@ -75,7 +82,7 @@ public final class OpenSSLRSASigner: JWSSigner {
 
     public static var defaultParallelism: Int { max(2, ProcessInfo.processInfo.activeProcessorCount * 2) }
 
-    private static func parse(pem: String) throws -> Handle {
+    private static func parse(pem: String, padding: Padding) throws -> Handle {
         let bytes = Array(pem.utf8)
         let key: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
@@ -83,9 +90,29 @@ public final class OpenSSLRSASigner: JWSSigner {
             return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
         }
         guard let key else { throw Failure(description: "not a PEM private key") }
-        let handle = Handle(key: key)
         guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA, EVP_PKEY_get_bits(key) >= 2048 else {
+            EVP_PKEY_free(key)
             throw Failure(description: "not an RSA key of at least 2048 bits")
+        }
+        guard let context = EVP_PKEY_CTX_new(key, nil) else {
+            EVP_PKEY_free(key)
+            throw Failure(description: "EVP_PKEY_CTX_new failed")
+        }
+        let handle = Handle(key: key, context: context)
+        var prepared = EVP_PKEY_sign_init(context) == 1 && EVP_PKEY_CTX_set_signature_md(context, EVP_sha256()) == 1
+        switch padding {
+        case .pkcs1v15:
+            prepared = prepared && EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+        case .pss:
+            // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length (32 octets).
+            prepared = prepared
+                && EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1
+                && EVP_PKEY_CTX_set_rsa_mgf1_md(context, EVP_sha256()) == 1
+        }
+        guard prepared else {
+            ERR_clear_error()
+            throw Failure(description: "preparing the RSA signing context failed")
         }
         return handle
     }
@@ -93,46 +120,41 @@ public final class OpenSSLRSASigner: JWSSigner {
     /// Signs `message` with RS256 or PS256 and returns the raw signature bytes (as long as the
     /// modulus).
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
+        // SHA-256 first, outside the lock; then the private-key operation on a prepared context.
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var digestLength: UInt32 = 0
+        let hashed = message.withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &digestLength, EVP_sha256(), nil)
+            }
+        }
+        guard hashed == 1, digestLength == 32 else {
+            ERR_clear_error()
+            throw Failure(description: "SHA-256 failed")
+        }
+        let sha256 = Array(digest.prefix(Int(digestLength)))
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        let padding = self.padding
         // Take the first free slot; if every slot is busy, wait on the one we started at.
         for offset in 0..<slots.count {
             let slot = slots[(start &+ offset) % slots.count]
-            if let result = try slot.handle.withLockIfAvailable({ try Self.sign(message, key: $0.key, padding: padding) }) {
+            if let result = try slot.handle.withLockIfAvailable({ try Self.sign(digest: sha256, with: $0) }) {
                 return result
             }
         }
-        return try slots[start % slots.count].handle.withLock { try Self.sign(message, key: $0.key, padding: padding) }
+        return try slots[start % slots.count].handle.withLock { try Self.sign(digest: sha256, with: $0) }
     }
 
-    private static func sign(_ message: [UInt8], key: OpaquePointer, padding: Padding) throws -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { throw Failure(description: "EVP_MD_CTX_new failed") }
-        defer { EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer?
-        guard EVP_DigestSignInit(context, &keyContext, EVP_sha256(), nil, key) == 1, let keyContext else {
-            ERR_clear_error()
-            throw Failure(description: "EVP_DigestSignInit failed")
-        }
-        if padding == .pss {
-            // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length (32 octets).
-            guard EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1,
-                  EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, RSA_PSS_SALTLEN_DIGEST) == 1,
-                  EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, EVP_sha256()) == 1
-            else {
-                ERR_clear_error()
-                throw Failure(description: "setting RSA-PSS parameters failed")
-            }
-        }
-        var length = Int(EVP_PKEY_get_size(key))
+    private static func sign(digest: [UInt8], with handle: Handle) throws -> [UInt8] {
+        var length = Int(EVP_PKEY_get_size(handle.key))
         var signature = [UInt8](repeating: 0, count: length)
-        let ok = message.withUnsafeBufferPointer { input in
+        let ok = digest.withUnsafeBufferPointer { input in
             signature.withUnsafeMutableBufferPointer { output in
-                EVP_DigestSign(context, output.baseAddress, &length, input.baseAddress, input.count)
+                EVP_PKEY_sign(handle.context, output.baseAddress, &length, input.baseAddress, input.count)
             }
         }
         guard ok == 1 else {
             ERR_clear_error()
-            throw Failure(description: "EVP_DigestSign failed")
+            throw Failure(description: "EVP_PKEY_sign failed")
         }
         return Array(signature.prefix(length))
     }

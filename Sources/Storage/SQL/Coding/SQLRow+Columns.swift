@@ -7,12 +7,18 @@ extension SQLRow {
         try decode(column: column, as: String.self)
     }
 
+    /// Optional columns ask `decodeNil` first: decoding `Optional<T>` directly takes the
+    /// drivers' generic `Decoder` path, decoding `T` their direct conversion.
     func optionalString(_ column: String) throws -> String? {
-        try decode(column: column, as: String?.self)
+        try decodeNil(column: column) ? nil : decode(column: column, as: String.self)
     }
 
     func int(_ column: String) throws -> Int64 {
         try decode(column: column, as: Int64.self)
+    }
+
+    func optionalInt(_ column: String) throws -> Int64? {
+        try decodeNil(column: column) ? nil : int(column)
     }
 
     func date(_ column: String) throws -> Date {
@@ -20,7 +26,7 @@ extension SQLRow {
     }
 
     func optionalDate(_ column: String) throws -> Date? {
-        try decode(column: column, as: Int64?.self).map { SQLColumnCoding.date(millis: $0) }
+        try decodeNil(column: column) ? nil : SQLColumnCoding.date(millis: try int(column))
     }
 
     func hexData(_ column: String) throws -> Data {

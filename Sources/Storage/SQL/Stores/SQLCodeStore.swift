@@ -62,7 +62,7 @@ struct SQLCodeStore: CodeStore {
                 RETURNING \(unsafeRaw: Self.columns), (SELECT updated_at FROM clients WHERE id = \(bind: clientID)) AS client_version
                 """).first()
             {
-                return (.consumed(try Self.record(from: row)), try row.decode(column: "client_version", as: Int64?.self))
+                return (.consumed(try Self.record(from: row)), try row.optionalInt("client_version"))
             }
             let consumption = try await Self.unconsumable(hash: hash, on: database)
             let version = try await database.raw("SELECT updated_at FROM clients WHERE id = \(bind: clientID)").first()
