@@ -12,22 +12,26 @@ struct AuthorizationCodeExchange: Sendable {
         }
         let now = env.clock.now()
         var client = provisional.client
-        let consumption: CodeConsumption
-        if let version = provisional.unverifiedVersion, let credentials = provisional.credentials {
-            let (outcome, storedVersion) = try await env.stores.codes.consume(
-                codeHash: SecretHash.sha256(code), now: now, versionOfClient: client.id
+        // The access token is made first and stored by the statement that consumes the code
+        // (`CodeStore.redeem`); if the exchange then fails, it is revoked before anyone saw it.
+        let accessToken = env.random.token()
+        let accessTokenHash = SecretHash.sha256(accessToken)
+        let (consumption, storedVersion) = try await env.stores.codes.redeem(
+            codeHash: SecretHash.sha256(code), now: now, versionOfClient: client.id,
+            issuing: IssuedAccessToken(
+                tokenHash: accessTokenHash, expiresAt: now.addingTimeInterval(TimeInterval(env.settings.accessTokenLifetime))
             )
-            consumption = outcome
-            if storedVersion != version {
-                // The remembered client is no longer the stored one (rotated, updated or
-                // deleted): nothing is issued before the credentials pass against the database.
-                switch try await ClientAuthenticator(env: env).verify(credentials) {
-                case .failure(let error): return .failure(error)
-                case .success(let stored): client = stored
-                }
+        )
+        if let version = provisional.unverifiedVersion, let credentials = provisional.credentials, storedVersion != version {
+            // The remembered client is no longer the stored one (rotated, updated or deleted):
+            // nothing is issued before the credentials pass against the database.
+            switch try await ClientAuthenticator(env: env).verify(credentials) {
+            case .failure(let error):
+                try await discard(accessTokenHash, if: consumption, now: now)
+                return .failure(error)
+            case .success(let stored):
+                client = stored
             }
-        } else {
-            consumption = try await env.stores.codes.consume(codeHash: SecretHash.sha256(code), now: now)
         }
         let record: AuthorizationCodeRecord
         switch consumption {
@@ -53,12 +57,20 @@ struct AuthorizationCodeExchange: Sendable {
             codeChallenge: record.codeChallenge, codeChallengeMethod: record.codeChallengeMethod
         )
         if let error = AuthorizationCodeGrant.check(issued, client: client, redirectURI: form["redirect_uri"], codeVerifier: form["code_verifier"]) {
+            try await discard(accessTokenHash, if: consumption, now: now)
             return .failure(error)
         }
         return .success(try await TokenIssuer(env: env).issue(TokenIssuer.Grant(
             client: client, userID: record.userID, scopes: record.scopes, authTime: record.authTime,
             amr: record.amr, acr: record.acr, sessionID: record.sessionID, nonce: record.nonce,
-            claims: record.claims, grantID: record.grantID, familyExpiresAt: nil
+            claims: record.claims, grantID: record.grantID, familyExpiresAt: nil, storedAccessToken: accessToken
         )))
+    }
+
+    /// Revokes the access token the redemption stored, when it consumed the code, for an
+    /// exchange that then failed: the code is spent, and the token was never handed out.
+    private func discard(_ tokenHash: Data, if consumption: CodeConsumption, now: Date) async throws {
+        guard case .consumed = consumption else { return }
+        _ = try await env.stores.tokens.revoke(tokenHash: tokenHash, now: now)
     }
 }

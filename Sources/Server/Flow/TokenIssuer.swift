@@ -28,16 +28,24 @@ struct TokenIssuer: Sendable {
         /// "the refresh token scope MUST be identical to that of the refresh token included by
         /// the client in the request", even when the new access token's scope is narrower.
         var refreshScopes: [String]? = nil
+        /// An access token already stored for this grant (by the code redemption,
+        /// `CodeStore.redeem`); `nil`: make and store one.
+        var storedAccessToken: String? = nil
     }
 
     func issue(_ grant: Grant) async throws -> TokenResponse {
         let now = env.clock.now()
-        let accessToken = env.random.token()
-        try await env.stores.tokens.create(AccessTokenRecord(
-            tokenHash: SecretHash.sha256(accessToken), grantID: grant.grantID, clientID: grant.client.id,
-            userID: grant.userID, scopes: grant.scopes, claims: grant.claims, createdAt: now,
-            expiresAt: now.addingTimeInterval(TimeInterval(env.settings.accessTokenLifetime))
-        ))
+        let accessToken: String
+        if let stored = grant.storedAccessToken {
+            accessToken = stored
+        } else {
+            accessToken = env.random.token()
+            try await env.stores.tokens.create(AccessTokenRecord(
+                tokenHash: SecretHash.sha256(accessToken), grantID: grant.grantID, clientID: grant.client.id,
+                userID: grant.userID, scopes: grant.scopes, claims: grant.claims, createdAt: now,
+                expiresAt: now.addingTimeInterval(TimeInterval(env.settings.accessTokenLifetime))
+            ))
+        }
         var refreshToken: String?
         let refreshScopes = grant.refreshScopes ?? grant.scopes
         if refreshScopes.contains(Scope.offlineAccess), grant.client.allows(grantType: "refresh_token") {

@@ -19,10 +19,27 @@ public protocol CodeStore: Sendable {
     /// A code is expired at `now` when `expiresAt <= now`; a consumed code reports `.replayed`
     /// even after it expired (until `purgeExpired` removes it).
     func consume(codeHash: Data, now: Date) async throws -> CodeConsumption
-    /// `consume(codeHash:now:)`, also answering, read in the same statement, the current
-    /// `ClientRecord.version` of client `clientID` (`nil` when it no longer exists) — the
-    /// token endpoint's check that the client it authenticated from memory is still the stored one.
-    func consume(codeHash: Data, now: Date, versionOfClient clientID: String) async throws -> (CodeConsumption, clientVersion: Int64?)
+    /// `consume(codeHash:now:)` for the token endpoint, in one statement: when the code is
+    /// consumed, the access token issued from it is stored too (`AccessTokenRecord` with the
+    /// code's grant, client, user, scopes and claims, created at `now`, not revoked), and the
+    /// current `ClientRecord.version` of client `clientID` is read (`nil` when it no longer
+    /// exists) — the check that a client authenticated from memory is still the stored one.
+    /// Nothing is stored when the code is not consumed.
+    func redeem(
+        codeHash: Data, now: Date, versionOfClient clientID: String, issuing accessToken: IssuedAccessToken
+    ) async throws -> (CodeConsumption, clientVersion: Int64?)
     /// Removes codes expired before `now` (consumed ones are kept until then, for replay detection).
     @discardableResult func purgeExpired(now: Date) async throws -> Int
+}
+
+/// The access token `CodeStore.redeem` stores with the code it consumes.
+public struct IssuedAccessToken: Sendable, Equatable {
+    /// SHA-256 of the token.
+    public var tokenHash: Data
+    public var expiresAt: Date
+
+    public init(tokenHash: Data, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
+    }
 }

@@ -55,7 +55,7 @@ enum ClientStoreChecks {
             #expect(try await stores.clients.delete(id: "client-1") == false)
             #expect(try await stores.clients.list().isEmpty)
         },
-            .init("clients: every update moves the version forward, even within the same millisecond") { stores in
+        .init("clients: every update moves the version forward, even within the same millisecond") { stores in
             try await stores.clients.create(Fixtures.client())
             let created = try #require(try await stores.clients.find(id: "client-1"))
             var changed = created
@@ -74,5 +74,5 @@ enum ClientStoreChecks {
             #expect(try await stores.clients.update(changed) == true)
             #expect(try await stores.clients.find(id: "client-1")?.version == Fixtures.client(createdAt: Fixtures.at(100)).version)
         },
-]
+    ]
 }

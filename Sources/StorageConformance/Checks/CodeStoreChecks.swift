@@ -85,34 +85,74 @@ enum CodeStoreChecks {
             consumed.consumedAt = Fixtures.at(20)
             #expect(try await stores.codes.consume(codeHash: live.codeHash, now: Fixtures.at(20)) == .consumed(consumed))
         },
-            .init("codes: consume with the client's version reads it in the same step, for every outcome") { stores in
+        .init("codes: redeem consumes the code, stores its access token and reads the client's version in one step") { stores in
             try await Fixtures.seed(stores)
             let version = try #require(try await stores.clients.find(id: "client-1")).version
-            let code = Fixtures.code("versioned")
+            var code = Fixtures.code("versioned")
+            code.claims = #"{"id_token":{"name":null}}"#
             try await stores.codes.create(code)
             var consumed = code
             consumed.consumedAt = Fixtures.at(5)
-            let first = try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(5), versionOfClient: "client-1")
+            let token = IssuedAccessToken(tokenHash: Fixtures.hash("issued-1"), expiresAt: Fixtures.at(3605))
+            let first = try await stores.codes.redeem(codeHash: code.codeHash, now: Fixtures.at(5), versionOfClient: "client-1", issuing: token)
             #expect(first.0 == .consumed(consumed))
             #expect(first.clientVersion == version)
-            let replay = try await stores.codes.consume(codeHash: code.codeHash, now: Fixtures.at(6), versionOfClient: "client-1")
+            #expect(try await stores.tokens.find(tokenHash: token.tokenHash) == AccessTokenRecord(
+                tokenHash: token.tokenHash, grantID: code.grantID, clientID: code.clientID, userID: code.userID,
+                scopes: code.scopes, claims: code.claims, createdAt: Fixtures.at(5), expiresAt: Fixtures.at(3605)
+            ))
+            // A replay stores nothing and reports the replay and the version; revoking the grant
+            // reaches the token the redemption stored.
+            let second = IssuedAccessToken(tokenHash: Fixtures.hash("issued-2"), expiresAt: Fixtures.at(3606))
+            let replay = try await stores.codes.redeem(codeHash: code.codeHash, now: Fixtures.at(6), versionOfClient: "client-1", issuing: second)
             #expect(replay.0 == .replayed(consumed))
             #expect(replay.clientVersion == version)
-            let unknown = try await stores.codes.consume(codeHash: Fixtures.hash("nope"), now: Fixtures.at(6), versionOfClient: "client-1")
+            #expect(try await stores.tokens.find(tokenHash: second.tokenHash) == nil)
+            #expect(try await stores.tokens.revokeGrant(grantID: code.grantID, now: Fixtures.at(7)) == 1)
+            // Unknown and expired codes store nothing either.
+            let unknown = try await stores.codes.redeem(codeHash: Fixtures.hash("nope"), now: Fixtures.at(6), versionOfClient: "client-1", issuing: second)
             #expect(unknown.0 == .notFound)
             #expect(unknown.clientVersion == version)
-            // An updated client has another version; a deleted one has none.
+            let late = Fixtures.code("late", expiresAt: Fixtures.at(60))
+            try await stores.codes.create(late)
+            let expired = try await stores.codes.redeem(codeHash: late.codeHash, now: Fixtures.at(60), versionOfClient: "client-1", issuing: second)
+            #expect(expired.0 == .expired(late))
+            #expect(try await stores.tokens.find(tokenHash: second.tokenHash) == nil)
+            // An updated client has another version; an unknown one has none.
             let stored = try #require(try await stores.clients.find(id: "client-1"))
             #expect(try await stores.clients.update(stored) == true)
             let again = Fixtures.code("after-update")
             try await stores.codes.create(again)
-            let afterUpdate = try await stores.codes.consume(codeHash: again.codeHash, now: Fixtures.at(7), versionOfClient: "client-1")
+            let third = IssuedAccessToken(tokenHash: Fixtures.hash("issued-3"), expiresAt: Fixtures.at(3607))
+            let afterUpdate = try await stores.codes.redeem(codeHash: again.codeHash, now: Fixtures.at(7), versionOfClient: "client-1", issuing: third)
             #expect(afterUpdate.clientVersion == version + 1)
             let other = Fixtures.code("ghost")
             try await stores.codes.create(other)
-            let ghost = try await stores.codes.consume(codeHash: other.codeHash, now: Fixtures.at(8), versionOfClient: "no-such-client")
+            let fourth = IssuedAccessToken(tokenHash: Fixtures.hash("issued-4"), expiresAt: Fixtures.at(3608))
+            let ghost = try await stores.codes.redeem(codeHash: other.codeHash, now: Fixtures.at(8), versionOfClient: "no-such-client", issuing: fourth)
             #expect(ghost.clientVersion == nil)
             if case .consumed = ghost.0 {} else { Issue.record("expected the code to be consumed, got \(ghost.0)") }
+            #expect(try await stores.tokens.find(tokenHash: fourth.tokenHash) != nil)
         },
-]
+        .init("codes: exactly one of 20 concurrent redemptions wins and stores exactly one token") { stores in
+            try await Fixtures.seed(stores)
+            let code = Fixtures.code("raced-redeem")
+            try await stores.codes.create(code)
+            let winners = try await withThrowingTaskGroup(of: Data?.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let token = IssuedAccessToken(tokenHash: Fixtures.hash("raced-\(index)"), expiresAt: Fixtures.at(3600))
+                        let (outcome, _) = try await stores.codes.redeem(
+                            codeHash: code.codeHash, now: Fixtures.at(Double(index % 3)), versionOfClient: "client-1", issuing: token
+                        )
+                        if case .consumed = outcome { return token.tokenHash }
+                        return nil
+                    }
+                }
+                return try await group.reduce(into: [Data]()) { if let hash = $1 { $0.append(hash) } }
+            }
+            #expect(winners.count == 1)
+            #expect(try await stores.tokens.revokeGrant(grantID: code.grantID, now: Fixtures.at(10)) == 1)
+        },
+    ]
 }

@@ -6,5 +6,6 @@ enum Migrations {
         .signingKeysPerAlgorithm,
         .identityMerges,
         .followLogin,
+        .codeRedemption,
     ]
 }
