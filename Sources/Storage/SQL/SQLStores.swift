@@ -61,13 +61,15 @@ public enum SQLStores {
 
     /// SQLite answers `SQLITE_BUSY` without waiting out `busy_timeout` where waiting could
     /// deadlock — which happens while several processes open and migrate a new file at once (a
-    /// replica starting beside the CLI). Such an open is tried again, for up to 10 s.
+    /// replica starting beside the CLI). Such an open is tried again, for up to 30 s: the opener
+    /// holding the lock runs the whole migration first, which on a loaded machine can take
+    /// longer than one `busy_timeout`.
     private static func openMigrated(
         databaseURL: String, logger: Logger
     ) async throws -> (executor: any SQLExecutor, report: MigrationReport) {
         let location = try DatabaseLocation.parse(databaseURL)
         guard case .sqlite = location else { return try await openMigratedOnce(location, logger: logger) }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             do {
                 return try await openMigratedOnce(location, logger: logger)

@@ -28,6 +28,14 @@ final class TestBrowser: Sendable {
         let url: String
 
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+
+        /// The body without its `<style>`/`<script>` blocks and tags, spaces collapsed: what a
+        /// failure message should show of an HTML page.
+        var visibleText: String {
+            var text = body.replacingOccurrences(of: #"<(style|script)[^>]*>[\s\S]*?</\1>"#, with: " ", options: .regularExpression)
+            text = text.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+            return text.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+        }
     }
 
     /// One request, no redirect following.
@@ -75,7 +83,7 @@ final class TestBrowser: Sendable {
         func get() throws -> String {
             switch self {
             case .reached(let location): return location
-            case .stopped(let page): throw TestFailure("stopped at \(page.url) with \(page.status): \(page.body.prefix(300))")
+            case .stopped(let page): throw TestFailure("stopped at \(page.url) with \(page.status): \(page.visibleText.prefix(600))")
             }
         }
     }
