@@ -33,7 +33,7 @@ if [[ "${1:-}" == "--in-process" ]]; then
     exit 0
 fi
 
-RUNS=3 DURATION=10 CONNECTIONS=32 THREADS=2 MINT=direct PORT=18090 MAX_RATE=2000 DATABASE_URL= REPLICAS=1
+RUNS=3 DURATION=10 CONNECTIONS=32 THREADS=2 MINT=direct PORT=18090 MAX_RATE=5000 DATABASE_URL= REPLICAS=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;

@@ -39,12 +39,17 @@ let benchmarks: @Sendable () -> Void = {
         try await fixture.close()
     }
 
-    // RFC 6749 §4.1.2 single use: the atomic consumption of a stored code (SQLite, WAL).
-    Benchmark("code consume (SQLite)") { benchmark in
+    // RFC 6749 §4.1.2 single use: the token endpoint's one statement — the atomic consumption
+    // of a stored code, the access token stored with it, the client's version read (SQLite, WAL).
+    Benchmark("code redemption (consume + access token + client version, SQLite)") { benchmark in
         guard let fixture = HotPathState.shared.withLock({ $0.fixture }) else { fatalError("no fixture") }
-        for _ in benchmark.scaledIterations {
+        for index in benchmark.scaledIterations {
             guard let code = HotPathState.shared.withLock({ $0.codes.popLast() }) else { fatalError("out of codes") }
-            blackHole(try await fixture.stores.codes.consume(codeHash: SecretHash.sha256(code), now: Date()))
+            let now = Date()
+            let token = IssuedAccessToken(tokenHash: SecretHash.sha256("token-\(index)-\(code)"), expiresAt: now.addingTimeInterval(3600))
+            blackHole(try await fixture.stores.codes.redeem(
+                codeHash: SecretHash.sha256(code), now: now, versionOfClient: fixture.client.id, issuing: token
+            ))
         }
     } setup: {
         let fixture = try await HotPathFixture.open()
