@@ -24,9 +24,6 @@ struct SQLiteExecutor: SQLExecutor {
     /// How long a writer waits for another process's write lock before failing.
     static let busyTimeoutMilliseconds = 5_000
 
-    /// The database file is read through a memory map of up to this size (pages come from the
-    /// page cache without a `pread` each); writes still go through the WAL.
-    static let mmapSize = 256 << 20
     /// The WAL is copied back into the database once it holds this many pages (SQLite's default
     /// is 1 000): a page written again before then is copied and synced once, so busy tables'
     /// index pages cost fewer checkpoint writes and fsyncs. With 4 KiB pages the WAL stays
@@ -108,7 +105,6 @@ struct SQLiteExecutor: SQLExecutor {
         try await execute("PRAGMA synchronous = NORMAL")
         try await execute("PRAGMA foreign_keys = ON")
         if !isMemory {
-            try await execute("PRAGMA mmap_size = \(Self.mmapSize)")
             try await execute("PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
         }
     }
