@@ -22,27 +22,34 @@ extension BenchCommand {
                 try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
             }
             try await setup.driver.waitUntilUp()
-            let start = ContinuousClock.now
-            let minted: [String]
-            switch mint {
-            case .direct:
-                minted = try await Self.mintDirectly(count: count, setup: setup)
-            case .login:
-                let collected = Codes()
-                try await setup.driver.parallel(count: count, concurrency: concurrency) { await collected.add(try await setup.driver.login()) }
-                minted = await collected.all
-            }
-            let seconds = (ContinuousClock.now - start).seconds
-            try Self.writeRequests(minted, setup: setup, to: codesFile)
-            printFlushed(String(
-                format: "bench server on %@: %d codes minted (%@) in %.2f s = %.0f/s; token requests in %@",
-                setup.settings.issuer, minted.count, mint.rawValue, seconds, Double(minted.count) / seconds, codesFile
-            ))
+            try await Self.mintAndWrite(mint: mint, count: count, concurrency: concurrency, codesFile: codesFile, setup: setup)
+            // The minted codes and the request text are freed by now (they lived in
+            // `mintAndWrite`), so the RSS the scripts read is the server's, not the load's.
             // Serve until a signal ends the application.
             try await group.next()
             group.cancelAll()
         }
         try await setup.shutdown()
+    }
+
+    /// Mints the codes (`--mint`), writes the token requests and prints the minting rate.
+    private static func mintAndWrite(mint: MintMode, count: Int, concurrency: Int, codesFile: String, setup: BenchSetup) async throws {
+        let start = ContinuousClock.now
+        let minted: [String]
+        switch mint {
+        case .direct:
+            minted = try await Self.mintDirectly(count: count, setup: setup)
+        case .login:
+            let collected = Codes()
+            try await setup.driver.parallel(count: count, concurrency: concurrency) { await collected.add(try await setup.driver.login()) }
+            minted = await collected.all
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        try Self.writeRequests(minted, setup: setup, to: codesFile)
+        printFlushed(String(
+            format: "bench server on %@: %d codes minted (%@) in %.2f s = %.0f/s; token requests in %@",
+            setup.settings.issuer, minted.count, mint.rawValue, seconds, Double(minted.count) / seconds, codesFile
+        ))
     }
 
     /// Codes as the callback issues them (same record shape: a user found or created through the
