@@ -72,6 +72,6 @@ def test_keys_rotate_is_published_without_restart(provider):
     # Pre-published: in the JWKS now, signing only after keys.prepublication (or `keys activate`).
     listing = provider.cli("keys", "list").stdout
     assert f"{new_kid}\tRS256\tnext" in listing
-    activated = provider.cli("keys", "activate", new_kid)
+    activated = provider.cli("keys", "activate", "--", new_kid)  # a kid may begin with "-"
     assert activated.returncode == 0, activated.stderr
     assert f"{new_kid}\tRS256\tactive" in provider.cli("keys", "list").stdout

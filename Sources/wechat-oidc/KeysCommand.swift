@@ -142,7 +142,7 @@ struct KeysCommand: AsyncParsableCommand {
             abstract: "Make a published key the signing key of its algorithm now (a rotated key early, or a previous key back)."
         )
         @OptionGroup var options: SettingsOptions
-        @Argument(help: "The kid.") var kid: String
+        @Argument(help: "The kid (one that begins with \"-\" goes after \"--\").") var kid: String
 
         func run() async throws {
             let key = try await KeysCommand.withManager(options) { manager, _ in try await manager.activate(kid: kid) }
@@ -155,7 +155,7 @@ struct KeysCommand: AsyncParsableCommand {
             abstract: "Stop publishing a key that no longer signs (the active key of an algorithm is refused)."
         )
         @OptionGroup var options: SettingsOptions
-        @Argument(help: "The kid.") var kid: String
+        @Argument(help: "The kid (one that begins with \"-\" goes after \"--\").") var kid: String
 
         func run() async throws {
             try await KeysCommand.withManager(options) { manager, _ in try await manager.retire(kid: kid) }

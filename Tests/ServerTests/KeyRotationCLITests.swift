@@ -67,7 +67,7 @@ struct KeyRotationCLITests {
             let (a, b) = (cluster.servers[0], cluster.servers[1])
             let old = try #require(try await a.jwks().keys.first)
 
-            let refused = try await Self.keys(["retire", old], cluster: cluster)
+            let refused = try await Self.keys(["retire", "--", old], cluster: cluster)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("active RS256 key"), "\(refused.stderr)")
 
@@ -100,7 +100,7 @@ struct KeyRotationCLITests {
             #expect(states.contains("\(old)\tRS256\tprevious\t"))
             #expect(states.contains("\(new)\tRS256\tactive\t"))
 
-            let retired = try await Self.keys(["retire", old], cluster: cluster)
+            let retired = try await Self.keys(["retire", "--", old], cluster: cluster)
             #expect(retired.status == 0, "\(retired.stderr)")
             for server in [a, b] {
                 #expect(try await eventually { try await server.jwks().keys.sorted() == [new] })

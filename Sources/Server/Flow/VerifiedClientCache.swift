@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Authentication of an `authorization_code` request may use a remembered client, but only
 /// provisionally: the statement that redeems the code also reads the client's current version
-/// (`CodeStore.consume(codeHash:now:versionOfClient:)`), and unless it is the remembered one
+/// (`CodeStore.redeem(codeHash:now:versionOfClient:issuing:)`), and unless it is the remembered one
 /// the request is authenticated again from the database before anything is issued. A secret
 /// rotated or a client deleted by the CLI, a DCR update or another replica is therefore refused
 /// by the very next request, as without this cache; what it saves is one database round trip per

@@ -37,7 +37,7 @@ public struct ClientRecord: Sendable, Equatable, Codable {
     /// Changes with every update of the stored client (its `updatedAt` in milliseconds, which
     /// `ClientStore.update` always moves forward), so a copy of the client held in memory can
     /// be checked against the database in the same statement that redeems a code
-    /// (`CodeStore.consume(codeHash:now:versionOfClient:)`).
+    /// (`CodeStore.redeem(codeHash:now:versionOfClient:issuing:)`).
     public var version: Int64 { Int64((updatedAt.timeIntervalSince1970 * 1_000).rounded()) }
 
     /// A client without a secret or keys (RFC 6749 §2.1): it must use PKCE.
