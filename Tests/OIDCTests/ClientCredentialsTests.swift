@@ -49,4 +49,25 @@ struct ClientCredentialsTests {
         let unknown = try ClientCredentials.extract(authorizationHeader: nil, form: ["client_id": "ghost", "client_secret": "x"]).get()
         #expect(unknown.authenticate(against: nil) == .failure(.invalidClient("client authentication failed")))
     }
+
+    @Test("RFC 7617 §2 / RFC 7235 §2.1: the Basic scheme is case-insensitive, blanks around the credentials are ignored, anything else is refused")
+    func basicHeaderShapes() throws {
+        let token = Data("client-a:s3cret".utf8).base64EncodedString()
+        let expected = ClientCredentials(clientID: "client-a", secret: "s3cret", method: .basic)
+        for header in ["Basic \(token)", "bAsIc \(token)", "BASIC   \(token)", "Basic \t\(token) \t"] {
+            #expect(try ClientCredentials.extract(authorizationHeader: header, form: [:]).get() == expected, "\(header)")
+        }
+        let malformed = Result<ClientCredentials, OAuthError>.failure(.invalidClient("malformed HTTP Basic credentials"))
+        let unsupported = Result<ClientCredentials, OAuthError>.failure(.invalidClient("unsupported Authorization scheme"))
+        // Nothing but blanks after the scheme, no colon, an empty id, bytes that are not UTF-8.
+        #expect(ClientCredentials.extract(authorizationHeader: "Basic    ", form: [:]) == malformed)
+        #expect(ClientCredentials.extract(authorizationHeader: "Basic " + Data("no-colon".utf8).base64EncodedString(), form: [:]) == malformed)
+        #expect(ClientCredentials.extract(authorizationHeader: "Basic " + Data(":secret".utf8).base64EncodedString(), form: [:]) == malformed)
+        #expect(ClientCredentials.extract(authorizationHeader: "Basic " + Data([0xff, 0x3a, 0xfe]).base64EncodedString(), form: [:]) == malformed)
+        #expect(ClientCredentials.extract(authorizationHeader: "Basic " + Data("id:%zz".utf8).base64EncodedString(), form: [:]) == malformed)
+        // The scheme must be followed by a space; other schemes, and a bare scheme, are not Basic.
+        for header in ["Basic", "Basic ", "Basic\t\(token)", "Basicx \(token)", "Bearer \(token)", "Básic \(token)", ""] {
+            #expect(ClientCredentials.extract(authorizationHeader: header, form: [:]) == unsupported, "\(header)")
+        }
+    }
 }

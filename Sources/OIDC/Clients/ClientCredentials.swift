@@ -51,8 +51,9 @@ public struct ClientCredentials: Sendable, Equatable {
     }
 
     /// The token68 of a `Basic` Authorization header (RFC 7617 §2; the scheme name is
-    /// case-insensitive, RFC 7235 §2.1), without the spaces or tabs around it; `nil` for another
-    /// scheme or an empty one. Read on bytes: it runs on every token request.
+    /// case-insensitive, RFC 7235 §2.1), without the spaces or tabs around it (empty when there
+    /// is nothing else: malformed credentials, not another scheme); `nil` for another scheme.
+    /// Read on bytes: it runs on every token request.
     static func basicCredentials(_ header: String) -> Substring? {
         let scheme = "basic ".utf8
         let utf8 = header.utf8
@@ -63,7 +64,6 @@ public struct ClientCredentials: Sendable, Equatable {
         var rest = utf8.dropFirst(scheme.count)
         while let first = rest.first, isBlank(first) { rest = rest.dropFirst() }
         while let last = rest.last, isBlank(last) { rest = rest.dropLast() }
-        guard !rest.isEmpty else { return nil }
         return Substring(rest)
     }
 
